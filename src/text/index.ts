@@ -1,0 +1,1 @@
+export { type TokenizeResult, tokenize } from './tokenize.js';
