@@ -1,0 +1,163 @@
+/**
+ * One document through the pipeline: tokens → per-sentence lattices → chain decoding → findings
+ * and a document score. The Detector holds the loaded models and caches and is reused for every text.
+ */
+
+import type { Lexicon } from '../lexicon/types.js';
+import type { LanguageModel } from '../lm/types.js';
+import { tokenize } from '../text/tokenize.js';
+import type { CheckOptions, CheckResult, Finding, Token } from '../types.js';
+import { CandidateSource, type Morphology } from './candidates.js';
+import { STOPWORDS } from './channels.js';
+import { type Decoded, decodeLattice } from './decode.js';
+import { documentFeatures, documentScore, verdictFor } from './docscore.js';
+import { F, type Weights } from './features.js';
+import { sentenceFindings, substitutionPosteriors } from './findings.js';
+import { buildLattice, type DocumentVocabulary, type Lattice, type LatticeOptions } from './lattice.js';
+
+export interface DetectorConfig {
+  /** Candidates kept per observed span before context (default 40). */
+  maxPerSpan?: number;
+  /** Substitution edges decoded per position (default 8). */
+  perPosition?: number;
+  /** Local posterior below which a position is not decoded at all (default 0.002). */
+  minLocalPosterior?: number;
+}
+
+export interface AnalysedSentence {
+  lattice: Lattice;
+  decoded?: Decoded;
+}
+
+export interface Analysis {
+  tokens: Token[];
+  sentences: AnalysedSentence[];
+  words: number;
+}
+
+export interface Decoding {
+  analysis: Analysis;
+  /** Every finding above the report floor, confidence calibrated but not thresholded. */
+  findings: Finding[];
+  /** Substitution posterior of each word position, in text order. */
+  subs: number[];
+  documentFeatures: number[];
+}
+
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+
+export class Detector {
+  readonly source: CandidateSource;
+  private readonly lemmaCache = new Map<string, string[]>();
+  private readonly latticeOptions: LatticeOptions;
+
+  constructor(
+    readonly lm: LanguageModel,
+    readonly lexicon: Lexicon,
+    readonly morph: Morphology,
+    readonly weights: Weights,
+    config: DetectorConfig = {},
+  ) {
+    this.source = new CandidateSource(lm, lexicon, morph, weights.w, { maxPerSpan: config.maxPerSpan ?? 40 });
+    this.latticeOptions = {
+      perPosition: config.perPosition ?? 8,
+      minLocalPosterior: config.minLocalPosterior ?? 0.002,
+    };
+  }
+
+  /** Lemmas a word could stand for (cached: the same words recur across documents). */
+  private lemmas(norm: string): string[] {
+    let l = this.lemmaCache.get(norm);
+    if (!l) {
+      l = STOPWORDS.has(norm)
+        ? [norm]
+        : [norm, ...this.morph.analyze(norm, (x) => this.lexicon.lookup(x) >= 0).map((a) => a.lemma)];
+      if (this.lemmaCache.size > 200_000) this.lemmaCache.clear();
+      this.lemmaCache.set(norm, l);
+    }
+    return l;
+  }
+
+  /** The document's own words, lemmas and short phrases. */
+  private vocabulary(tokens: readonly Token[]): DocumentVocabulary {
+    const words = new Set<string>();
+    for (const t of tokens) if (t.kind === 'word') for (const l of this.lemmas(t.norm)) words.add(l);
+    let phrases: Set<string> | undefined;
+    return {
+      has: (x: string) => {
+        if (!x.includes(' ')) return words.has(x);
+        if (!phrases) {
+          phrases = new Set();
+          for (let i = 0; i < tokens.length; i++) {
+            let s = tokens[i].norm;
+            for (let j = i + 1; j < Math.min(tokens.length, i + 4); j++) {
+              if (tokens[j].kind !== 'word' || tokens[j].sentence !== tokens[i].sentence) break;
+              s += ` ${tokens[j].norm}`;
+              phrases.add(s);
+            }
+          }
+        }
+        return phrases.has(x);
+      },
+    };
+  }
+
+  /** Tokenise and build every sentence's lattice (with full feature vectors when `training`). */
+  analyse(text: string, options: CheckOptions = {}, training = false): Analysis {
+    const { tokens, sentences } = tokenize(text);
+    const protect = new Set((options.protect ?? []).map((p) => p.toLowerCase()));
+    const ctx = {
+      lm: this.lm,
+      source: this.source,
+      weights: this.weights.w,
+      vocabulary: this.vocabulary(tokens),
+      protect,
+      options: { ...this.latticeOptions, training },
+    };
+    let words = 0;
+    const out: AnalysedSentence[] = [];
+    this.source.withUserPairs(options.extraPairs, () => {
+      for (const s of sentences) {
+        const positions: number[] = [];
+        for (let i = s.firstToken; i < s.endToken; i++) {
+          const k = tokens[i].kind;
+          if (k === 'word') words++;
+          if (k === 'word' || k === 'number') positions.push(i);
+        }
+        if (positions.length > 0) out.push({ lattice: buildLattice(ctx, tokens, positions) });
+      }
+    });
+    return { tokens, sentences: out, words };
+  }
+
+  /**
+   * Decode every sentence: all findings with their calibrated confidence (unthresholded) and the
+   * substitution posterior of every word position, from which the document score is computed.
+   */
+  decode(text: string, options: CheckOptions = {}): Decoding {
+    const analysis = this.analyse(text, options);
+    const findings: Finding[] = [];
+    const subs: number[] = [];
+    const lmWeight = this.weights.w[F.lm];
+    for (const s of analysis.sentences) {
+      s.decoded = decodeLattice(s.lattice, this.lm, lmWeight);
+      for (const v of substitutionPosteriors(s.decoded)) subs.push(v);
+      findings.push(
+        ...sentenceFindings(text, analysis.tokens, s.lattice, s.decoded, this.weights.confidence),
+      );
+    }
+    return { analysis, findings, subs, documentFeatures: documentFeatures(subs, analysis.words) };
+  }
+
+  check(text: string, options: CheckOptions = {}): CheckResult {
+    const d = this.decode(text, options);
+    const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+    const score = documentScore(d.documentFeatures, this.weights.document);
+    return {
+      score,
+      verdict: verdictFor(score, this.weights.document),
+      words: d.analysis.words,
+      findings: d.findings.filter((f) => f.confidence >= minConfidence),
+    };
+  }
+}
