@@ -1,0 +1,260 @@
+/**
+ * The benchmark: `npm run bench` (quick, a few minutes) or `npm run bench:full` (everything, < 30 minutes).
+ *
+ * Writes bench/results/latest.json, the SVG charts under bench/results/, bench/results/pps-per-phrase.tsv,
+ * and rewrites the tables between the `<!-- bench:NAME -->` markers of BENCHMARKS.md.
+ *
+ * Flags: --quick | --full; --no-md (leave BENCHMARKS.md alone); --only=quality,clean,real,speed (a subset,
+ * for debugging; BENCHMARKS.md is then not touched). While src/engine.ts is still the placeholder,
+ * BENCHMARKS.md is never touched.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type CleanReport,
+  FULL_CLEAN,
+  FULL_QUALITY,
+  FULL_REAL,
+  QUICK_CLEAN,
+  QUICK_QUALITY,
+  QUICK_REAL,
+  type QualityReport,
+  type RealReport,
+  runClean,
+  runQuality,
+  runReal,
+} from './harness.js';
+import { histogram } from './metrics.js';
+import { type BenchReport, sections, targetRows, updateMarkdown } from './report.js';
+import { loadSystem, SYSTEMS, type SystemName, spinResources } from './resources.js';
+import { runSpeed, type SpeedResult } from './speed.js';
+import { histogramChart, lineChart } from './svg.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const resultsDir = join(here, 'results');
+
+function log(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function commitInfo(): string {
+  const head = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  const dirty = git(['status', '--porcelain', '--', 'src', 'data', 'bench', 'package.json']) !== '';
+  return dirty ? `${head} + uncommitted changes` : head;
+}
+
+function machine(): string {
+  const c = cpus();
+  return `${c[0]?.model.trim() ?? 'unknown CPU'}, ${c.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${process.platform} ${process.arch}`;
+}
+
+function isPlaceholderEngine(): boolean {
+  const src = readFileSync(join(root, 'src/engine.ts'), 'utf8');
+  return src.includes('PLACEHOLDER') || !existsSync(join(root, 'src/detect'));
+}
+
+/** JSON with NaN/Infinity as null. */
+function toJson(x: unknown): string {
+  return JSON.stringify(x, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}
+
+function charts(report: BenchReport): void {
+  const q = report.quality;
+  const series = q.documents.flatMap((d) => [
+    { name: `documents, ${d.mode}`, points: d.prCurve.map((p) => ({ x: p.recall, y: p.precision })) },
+    ...(d.spanPrCurve.length
+      ? [{ name: `spans, ${d.mode}`, points: d.spanPrCurve.map((p) => ({ x: p.recall, y: p.precision })) }]
+      : []),
+  ]);
+  writeFileSync(
+    join(resultsDir, 'pr-curve.svg'),
+    lineChart(series, {
+      title: 'Precision–recall: documents (score) and spans (confidence)',
+      xLabel: 'recall',
+      yLabel: 'precision',
+      xMin: 0,
+      xMax: 1,
+      yMin: 0,
+      yMax: 1,
+    }),
+  );
+  const d0 = q.documents[0];
+  const spunSamples = q.documents.map((d) => ({ name: `spun, ${d.mode}`, counts: d.scoreHistogram.spun }));
+  writeFileSync(
+    join(resultsDir, 'scores.svg'),
+    histogramChart(
+      [{ name: 'clean', counts: d0?.scoreHistogram.clean ?? histogram([], 20) }, ...spunSamples],
+      {
+        title: 'Document scores: clean and spun texts',
+        xLabel: 'score',
+        yLabel: 'share of texts',
+      },
+    ),
+  );
+  if (report.speed.length) {
+    writeFileSync(
+      join(resultsDir, 'scaling.svg'),
+      lineChart(
+        report.speed.map((s) => ({
+          name: s.system,
+          points: s.scaling.map((p) => ({ x: p.words, y: p.seconds })),
+        })),
+        {
+          title: 'Time for one text of N words',
+          xLabel: 'words (log scale)',
+          yLabel: 'seconds',
+          logX: true,
+          markers: true,
+          xMin: Math.min(...report.speed.flatMap((s) => s.scaling.map((p) => p.words))),
+          xMax: Math.max(...report.speed.flatMap((s) => s.scaling.map((p) => p.words))),
+        },
+      ),
+    );
+  }
+}
+
+function ppsTsv(real: RealReport | undefined): string {
+  const lines = ['tortured\texpected\tpapers\tcontexts\tflagged\ttop1\ttop5\tother_findings\tclean_findings'];
+  for (const p of real?.pps ?? []) {
+    lines.push(
+      [
+        p.tortured,
+        p.expected,
+        p.papers ?? '',
+        p.contexts,
+        p.detected,
+        p.top1,
+        p.top5,
+        p.otherFindings,
+        p.cleanFindings,
+      ].join('\t'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const full = argv.includes('--full');
+  const mode = full ? 'full' : 'quick';
+  const onlyArg = argv.find((a) => a.startsWith('--only='));
+  const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
+  const want = (s: string) => !only || only.has(s);
+  const placeholder = isPlaceholderEngine();
+  const writeMd = !argv.includes('--no-md') && !only && !placeholder;
+  if (placeholder) log('note: src/engine.ts is still the placeholder; BENCHMARKS.md will not be touched.');
+  mkdirSync(resultsDir, { recursive: true });
+
+  const seconds: Record<string, number> = {};
+  const timed = <T>(name: string, f: () => T): T => {
+    const t = performance.now();
+    const r = f();
+    seconds[name] = (seconds[name] ?? 0) + (performance.now() - t) / 1000;
+    return r;
+  };
+  const began = performance.now();
+
+  const resources = timed('load', () => spinResources());
+  const engine = timed('load', () => loadSystem('engine'));
+
+  let quality: QualityReport | undefined;
+  const baselineQuality: BenchReport['baselineQuality'] = {};
+  if (want('quality')) {
+    log(`quality (${mode}): simulated spin on Brown documents`);
+    const cfg = full ? FULL_QUALITY : QUICK_QUALITY;
+    quality = timed('quality', () => runQuality(engine, resources, cfg));
+    for (const name of SYSTEMS.filter((s) => s !== 'engine')) {
+      log(`quality: baseline ${name}`);
+      baselineQuality[name] = timed('quality', () =>
+        runQuality(loadSystem(name), resources, { ...cfg, spanCurve: false }),
+      );
+    }
+  }
+
+  const clean: Partial<Record<SystemName, CleanReport>> = {};
+  if (want('clean')) {
+    for (const name of SYSTEMS) {
+      log(`clean text: ${name}`);
+      clean[name] = timed('clean', () => runClean(loadSystem(name), full ? FULL_CLEAN : QUICK_CLEAN));
+    }
+  }
+
+  const real: Partial<Record<SystemName, RealReport>> = {};
+  if (want('real')) {
+    for (const name of SYSTEMS) {
+      log(`real cases: ${name}`);
+      real[name] = timed('real', () => runReal(loadSystem(name), full ? FULL_REAL : QUICK_REAL));
+    }
+  }
+
+  const speed: SpeedResult[] = [];
+  if (want('speed')) {
+    const sizes = full ? [1000, 10_000, 100_000, 1_000_000] : [1000, 10_000, 100_000];
+    for (const system of SYSTEMS) {
+      log(`speed: ${system}`);
+      speed.push(timed('speed', () => runSpeed({ system, docs: full ? 400 : 120, docWords: 300, sizes })));
+    }
+  }
+  seconds.total = (performance.now() - began) / 1000;
+
+  const emptyQuality = quality ?? (undefined as unknown as QualityReport);
+  const report: BenchReport = {
+    run: {
+      mode,
+      command: full ? 'npm run bench:full' : 'npm run bench',
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      commit: commitInfo(),
+      machine: machine(),
+      node: process.version,
+      seconds,
+    },
+    quality: emptyQuality,
+    baselineQuality,
+    clean,
+    real,
+    speed,
+    targets: quality
+      ? targetRows(
+          quality,
+          clean.engine,
+          real.engine,
+          speed.find((s) => s.system === 'engine'),
+        )
+      : [],
+  };
+  writeFileSync(join(resultsDir, 'latest.json'), `${toJson(report)}\n`);
+  if (real.engine) writeFileSync(join(resultsDir, 'pps-per-phrase.tsv'), ppsTsv(real.engine));
+  if (quality) charts(report);
+  log(`wrote ${join(resultsDir, 'latest.json')}`);
+
+  if (writeMd && quality) {
+    const mdPath = join(root, 'BENCHMARKS.md');
+    const md = readFileSync(mdPath, 'utf8');
+    writeFileSync(mdPath, updateMarkdown(md, sections(report)));
+    log(`updated ${mdPath}`);
+  }
+  for (const t of report.targets)
+    log(`${t.met ? 'met  ' : 'SHORT'}  ${t.target}: ${t.measured} (goal ${t.goal})`);
+  log(`total ${seconds.total.toFixed(0)} s`);
+}
+
+main().catch((err) => {
+  log((err as Error).stack ?? String(err));
+  process.exit(1);
+});
