@@ -100,6 +100,13 @@ describe('json', () => {
     ]);
   });
 
+  it('leaves clean inputs out when quiet', () => {
+    expect(JSON.parse(formatJson(ENTRIES, { quiet: true })).files.map((f: FileResult) => f.path)).toEqual([
+      'docs/a b.txt',
+    ]);
+    expect(formatJson([{ result: CLEAN, text: 'x' }], { quiet: true })).toBe('{"version":1,"files":[]}\n');
+  });
+
   it('writes an empty report and appends skipped inputs as "errors"', () => {
     expect(formatJson([])).toBe('{"version":1,"files":[]}\n');
     const r = createJsonReporter();
@@ -295,6 +302,12 @@ describe('sarif', () => {
         descriptor: { id: 'RESULTS_TRUNCATED' },
       },
     ]);
+  });
+
+  it('leaves clean inputs out when quiet', () => {
+    const quiet = JSON.parse(formatSarif(ENTRIES, { quiet: true })).runs[0];
+    expect(quiet.results).toHaveLength(2);
+    expect(quiet.properties.files.map((f: FileResult) => f.path)).toEqual(['docs/a b.txt']);
   });
 
   it('writes absolute paths as file URIs', () => {

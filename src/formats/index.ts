@@ -12,7 +12,7 @@ export * from './types.js';
 export function createReporter(format: FormatName, opts: ReporterOptions = {}): Reporter {
   switch (format) {
     case 'json':
-      return createJsonReporter();
+      return createJsonReporter(opts);
     case 'sarif':
       return createSarifReporter(opts);
     default:

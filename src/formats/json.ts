@@ -7,7 +7,7 @@
  */
 import type { UnspinErrorCode } from '../errors.js';
 import type { CheckResult, Finding } from '../types.js';
-import type { FileResult, FormatEntry, Reporter } from './types.js';
+import type { FileResult, FormatEntry, Reporter, ReporterOptions } from './types.js';
 
 /** Round to 4 decimals (and turn -0 into 0). */
 export function round4(x: number): number {
@@ -39,11 +39,13 @@ export function jsonResult(result: CheckResult, lead: Record<string, unknown>): 
   };
 }
 
-export function createJsonReporter(): Reporter {
+/** Streaming JSON reporter; with `quiet`, clean inputs are left out of "files". */
+export function createJsonReporter(opts: ReporterOptions = {}): Reporter {
   let count = 0;
   const errors: Array<{ path: string; code: UnspinErrorCode; message: string }> = [];
   return {
     file(result: FileResult) {
+      if (opts.quiet && result.verdict === 'clean') return '';
       const chunk = JSON.stringify(jsonResult(result, { path: result.path }));
       return (count++ === 0 ? '{"version":1,"files":[' : ',') + chunk;
     },
@@ -59,8 +61,8 @@ export function createJsonReporter(): Reporter {
 }
 
 /** The whole JSON report for already-checked inputs. */
-export function formatJson(entries: readonly FormatEntry[]): string {
-  const r = createJsonReporter();
+export function formatJson(entries: readonly FormatEntry[], opts: ReporterOptions = {}): string {
+  const r = createJsonReporter(opts);
   let out = '';
   for (const e of entries) out += r.file(e.result, e.text);
   return out + r.end();

@@ -4,6 +4,7 @@
  * suggestion as a fix, and `partialFingerprints` that depend only on the finding's text and its
  * surroundings (so they survive runs and edits elsewhere in the file). At most 5,000 results per run
  * (GitHub's limit): the rest are dropped, in input order, with a warning notification saying so.
+ * With `quiet`, clean inputs are left out entirely.
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
@@ -111,6 +112,7 @@ export function createSarifReporter(opts: ReporterOptions = {}): Reporter {
 
   return {
     file(result: FileResult, text: string) {
+      if (opts.quiet && result.verdict === 'clean') return '';
       fileProps.push({
         path: result.path,
         score: round4(result.score),

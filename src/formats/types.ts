@@ -11,7 +11,7 @@ export const FORMATS: readonly FormatName[] = ['stylish', 'json', 'sarif'];
 export interface ReporterOptions {
   /** Emit ANSI colour codes (stylish only). The caller decides: TTY, NO_COLOR, --no-color. */
   color?: boolean;
-  /** Leave clean inputs out of the listing (stylish only; summaries still count them). */
+  /** Leave clean inputs out (stylish: of the listing, the summary still counts them; json, sarif: entirely). */
   quiet?: boolean;
   /** unspin's version, for SARIF's tool.driver.version. */
   toolVersion?: string;

@@ -23,7 +23,8 @@ export interface DecodeOptions {
   maxBytes?: number;
 }
 
-function formatBytes(n: number): string {
+/** A byte count for messages: "512 bytes", "1.5 KiB", "64.0 MiB". */
+export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${n} bytes`;
