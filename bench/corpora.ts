@@ -184,33 +184,47 @@ export function sampleDocs(docs: readonly Doc[], n: number, genres: readonly Gen
   return out;
 }
 
-/** Plain text of about `words` words made of Brown sentences (all genres, file order), paragraphs of five sentences. */
-export function brownText(
+/**
+ * `count` consecutive texts of about `words` words each, made of Brown sentences (file order, paragraphs of
+ * five sentences), starting after the first `skipWords` words; the corpus wraps around when it runs out.
+ */
+export function brownChunks(
   words: number,
-  genres?: readonly Genre[],
-  files?: (file: string) => boolean,
-): string {
-  const paras: string[] = [];
-  let para: string[] = [];
-  let count = 0;
-  outer: for (;;) {
-    for (const f of loadBrownFiles()) {
-      if (genres && !genres.includes(f.genre)) continue;
-      if (files && !files(f.file)) continue;
-      for (const s of f.sentences) {
-        para.push(s);
-        count += countWords(s);
-        if (para.length === 5) {
-          paras.push(para.join(' '));
-          para = [];
-        }
-        if (count >= words) break outer;
+  count = 1,
+  options: { genres?: readonly Genre[]; files?: (file: string) => boolean; skipWords?: number } = {},
+): string[] {
+  const sentences = loadBrownFiles()
+    .filter(
+      (f) =>
+        (!options.genres || options.genres.includes(f.genre)) && (!options.files || options.files(f.file)),
+    )
+    .flatMap((f) => f.sentences);
+  if (sentences.length === 0) return [];
+  const counts = sentences.map(countWords);
+  let k = 0;
+  let skipped = 0;
+  while (skipped < (options.skipWords ?? 0)) {
+    skipped += counts[k % sentences.length];
+    k++;
+  }
+  const out: string[] = [];
+  for (let c = 0; c < count; c++) {
+    const paras: string[] = [];
+    let para: string[] = [];
+    let n = 0;
+    while (n < words) {
+      para.push(sentences[k % sentences.length]);
+      n += counts[k % sentences.length];
+      k++;
+      if (para.length === 5) {
+        paras.push(para.join(' '));
+        para = [];
       }
     }
-    if (count === 0) break;
+    if (para.length) paras.push(para.join(' '));
+    out.push(paras.join('\n\n'));
   }
-  if (para.length) paras.push(para.join(' '));
-  return paras.join('\n\n');
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

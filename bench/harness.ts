@@ -175,6 +175,7 @@ export interface DocLevel {
 
 export interface QualityReport {
   config: QualityConfig;
+  consistency: Consistency;
   cleanMeanScore: number;
   overall: Array<{ mode: PairMode } & Block>;
   byRate: Array<{ mode: PairMode; rate: number } & Block>;
@@ -185,9 +186,62 @@ export interface QualityReport {
   clean: CleanReport;
 }
 
-function checkAll(checker: Checker, text: string): CheckResult {
-  return checker.check(text, { minConfidence: 0 });
+/** The default `minConfidence` of `check` (CheckOptions documents 0.5). */
+export const DEFAULT_THRESHOLD = 0.5;
+
+export interface Consistency {
+  /** Texts on which the single-pass evaluation was compared with plain check() and restore() calls. */
+  checked: number;
+  /** Of those, how many disagreed (score, findings or restored text). Must be 0. */
+  mismatched: number;
 }
+
+interface Evaluated {
+  /** What check(text) returns at the default threshold. */
+  result: CheckResult;
+  /** Every finding, at minConfidence 0. */
+  all: Finding[];
+  /** What restore(text) returns: the top suggestion of each default finding applied. */
+  restored: string;
+}
+
+function applyTop(text: string, findings: readonly Finding[]): string {
+  let out = text;
+  let limit = text.length;
+  for (const f of [...findings].sort((a, b) => b.start - a.start)) {
+    const top = f.suggestions[0];
+    if (!top || f.end > limit) continue;
+    out = out.slice(0, f.start) + top.text + out.slice(f.end);
+    limit = f.start;
+  }
+  return out;
+}
+
+/**
+ * One engine pass per text: check at minConfidence 0, then the default findings are those at or above the
+ * default threshold and the restoration applies their top suggestions. `verify` also calls check() and
+ * restore() the ordinary way and counts disagreements, so the shortcut is checked on every run.
+ */
+function evaluate(checker: Checker, text: string, consistency?: Consistency): Evaluated {
+  const full = checker.check(text, { minConfidence: 0 });
+  const findings = full.findings.filter((f) => f.confidence >= DEFAULT_THRESHOLD);
+  const result: CheckResult = { ...full, findings };
+  const restored = applyTop(text, findings);
+  if (consistency) {
+    consistency.checked++;
+    const plain = checker.check(text);
+    const same =
+      Math.abs(plain.score - result.score) < 1e-9 &&
+      plain.verdict === result.verdict &&
+      JSON.stringify(plain.findings) === JSON.stringify(findings) &&
+      checker.restore(text).text === restored;
+    if (!same) consistency.mismatched++;
+  }
+  return { result, all: full.findings, restored };
+}
+
+/** Every VERIFY_EVERY-th text is evaluated both ways. */
+const VERIFY_EVERY = 20;
 
 /** Simulated spin on Brown documents: spans, restoration, WER, document scores, by rate, genre and kind. */
 export function runQuality(
@@ -197,7 +251,11 @@ export function runQuality(
 ): QualityReport {
   const cfg: QualityConfig = { ...QUICK_QUALITY, ...partial };
   const docs = sampleDocs(brownDocs({ docWords: cfg.words, files: isEvalFile }), cfg.docs, cfg.genres);
-  const clean = docs.map((doc) => ({ doc, result: checker.check(doc.text) }));
+  const consistency: Consistency = { checked: 0, mismatched: 0 };
+  let counter = 0;
+  const run = (text: string) =>
+    evaluate(checker, text, counter++ % VERIFY_EVERY === 0 ? consistency : undefined);
+  const clean = docs.map((doc) => ({ doc, result: run(doc.text).result }));
   const records: SpunRecord[] = [];
   let n = 0;
   for (const doc of docs) {
@@ -205,13 +263,11 @@ export function runQuality(
       for (const rate of cfg.rates) {
         const seed = hashString(`${cfg.seed}|${doc.id}|${mode}|${rate}`);
         const spun = simulateSpin(doc.text, { seed, rate, pairs: mode, resources });
-        const res = checker.check(spun.text);
+        const { result: res, all, restored } = run(spun.text);
         const outcomes = restorationOutcomes(spun.text, spun.spans, res.findings);
-        const restored = checker.restore(spun.text).text;
         let spanConf: SpunRecord['spanConf'] = [];
         let goldBest: number[] = [];
         if (cfg.spanCurve) {
-          const all = checkAll(checker, spun.text).findings;
           spanConf = all.map((f) => ({
             confidence: f.confidence,
             overlapsGold: spun.spans.some((g) => overlaps(g, f)),
@@ -334,8 +390,14 @@ export function runQuality(
     };
   });
 
+  if (consistency.mismatched > 0) {
+    progress(
+      `WARNING: ${consistency.mismatched}/${consistency.checked} texts disagree between check(text, {minConfidence: 0}) filtered at ${DEFAULT_THRESHOLD} and plain check()/restore()`,
+    );
+  }
   return {
     config: cfg,
+    consistency,
     cleanMeanScore: mean(clean.map((c) => c.result.score)),
     overall,
     byRate,

@@ -1,12 +1,15 @@
 /**
- * Speed and scale of one system, measured in a fresh process so that load time and peak memory are its own.
- * `runSpeed` spawns `node --import tsx bench/speed.ts <json config>`, pinned to one core with `taskset` where
- * available; the child prints one JSON line with its measurements.
+ * Speed and scale of one system, measured in a fresh process so that its load time and peak memory are its
+ * own. `runSpeed` prepares the texts here, writes them to a temporary file, and runs
+ * `node --import tsx bench/speed.ts <config.json>` pinned to one core with `taskset` where available; the child
+ * reads the texts before loading the system and prints one JSON line of measurements.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brownDocs, brownText, isEvalFile, loadNewsDev } from './corpora.js';
+import { brownChunks, brownDocs, isEvalFile, loadNewsDev } from './corpora.js';
 import { logLogSlope, quantile } from './metrics.js';
 import type { SystemName } from './resources.js';
 
@@ -33,72 +36,92 @@ export interface SpeedResult {
   docsPerSecond: number;
   p50ms: number;
   p99ms: number;
-  scaling: Array<{ words: number; seconds: number; wordsPerSecond: number }>;
+  /** Peak RSS of the process after loading and checking the news documents. */
+  peakRssDocsMB: number;
+  /** One text per size (sizes up to 10k words: the median of several different texts). */
+  scaling: Array<{ words: number; texts: number; seconds: number; wordsPerSecond: number }>;
   /** Slope of log(time) on log(words) over the scaling sizes: 1 is linear. */
   scalingSlope: number;
+  /** Peak RSS of the process at the end, after the largest text. */
   peakRssMB: number;
   /** Whether the process was pinned to one core. */
   pinned: boolean;
+}
+
+interface SpeedInput {
+  system: SystemName;
+  docs: string[];
+  sizes: Array<{ size: number; texts: string[] }>;
 }
 
 function mb(bytes: number): number {
   return bytes / (1024 * 1024);
 }
 
-async function child(cfg: SpeedConfig): Promise<SpeedResult> {
+/**
+ * Peak resident set size of this process in MB. On Linux from VmHWM in /proc/self/status: getrusage's maxRSS
+ * also counts the parent's pages at fork time (it survives exec), which would charge the harness's own memory
+ * to the system measured.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+async function child(input: SpeedInput): Promise<SpeedResult> {
   const t0 = performance.now();
   const { loadSystem } = await import('./resources.js');
-  const system = loadSystem(cfg.system);
+  const system = loadSystem(input.system);
   system.check('The committee will meet next week to discuss the proposal.');
   const loadSeconds = (performance.now() - t0) / 1000;
   const rssAfterLoadMB = mb(process.memoryUsage().rss);
 
-  const docs = [
-    ...brownDocs({ docWords: cfg.docWords, genres: ['news'], files: isEvalFile }),
-    ...loadNewsDev().map((p) => ({ text: p.original, words: 0 })),
-  ].slice(0, cfg.docs);
-  // Warm up the JIT and caches on a few documents, then time every document.
-  for (const d of docs.slice(0, 5)) system.check(d.text);
+  // Warm up the JIT on a few documents, then time every document once.
+  for (const d of input.docs.slice(0, 5)) system.check(d);
   const times: number[] = [];
   let words = 0;
   const start = performance.now();
-  for (const d of docs) {
+  for (const d of input.docs) {
     const t = performance.now();
-    const r = system.check(d.text);
+    const r = system.check(d);
     times.push(performance.now() - t);
     words += r.words;
   }
   const seconds = (performance.now() - start) / 1000;
+  const peakRssDocsMB = peakRssMB();
 
   const scaling: SpeedResult['scaling'] = [];
-  for (const size of cfg.sizes) {
-    const text = brownText(size, undefined, isEvalFile);
-    // Repeat small sizes until at least half a second has passed; report the median run.
+  for (const { texts } of input.sizes) {
     const runs: number[] = [];
     let n = 0;
-    const began = performance.now();
-    do {
+    for (const text of texts) {
       const t = performance.now();
       n = system.check(text).words;
       runs.push((performance.now() - t) / 1000);
-    } while (performance.now() - began < 500 && runs.length < 20);
+    }
     const s = quantile(runs, 0.5);
-    scaling.push({ words: n, seconds: s, wordsPerSecond: n / s });
+    scaling.push({ words: n, texts: texts.length, seconds: s, wordsPerSecond: n / s });
   }
   return {
-    system: cfg.system,
+    system: input.system,
     loadSeconds,
     rssAfterLoadMB,
-    docs: docs.length,
+    docs: input.docs.length,
     words,
     seconds,
     wordsPerSecond: words / seconds,
-    docsPerSecond: docs.length / seconds,
+    docsPerSecond: input.docs.length / seconds,
     p50ms: quantile(times, 0.5),
     p99ms: quantile(times, 0.99),
+    peakRssDocsMB,
     scaling,
     scalingSlope: logLogSlope(scaling.map((p) => ({ x: p.words, y: p.seconds }))),
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: peakRssMB(),
     pinned: false,
   };
 }
@@ -108,22 +131,46 @@ function hasTaskset(): boolean {
   return r.status === 0;
 }
 
+/** The texts a speed run times: news documents, and for each size a few different texts of that length. */
+export function speedInput(cfg: SpeedConfig): SpeedInput {
+  const docs = [
+    ...brownDocs({ docWords: cfg.docWords, genres: ['news'], files: isEvalFile }).map((d) => d.text),
+    ...loadNewsDev().map((p) => p.original),
+  ].slice(0, cfg.docs);
+  // Start the scaling texts away from the news documents (which come first in file order).
+  let skip = 200_000;
+  const sizes = cfg.sizes.map((size) => {
+    const count = size <= 1000 ? 7 : size <= 10_000 ? 3 : 1;
+    const texts = brownChunks(size, count, { files: isEvalFile, skipWords: skip });
+    skip += size * count;
+    return { size, texts };
+  });
+  return { system: cfg.system, docs, sizes };
+}
+
 /** Measures one system in a fresh process (pinned to one core when `taskset` works). */
 export function runSpeed(cfg: SpeedConfig): SpeedResult {
-  const args = ['--import', 'tsx', join(here, 'speed.ts'), JSON.stringify(cfg)];
-  const pinned = hasTaskset();
-  const r = pinned
-    ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
-    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`speed run of ${cfg.system} failed (${r.status}):\n${r.stderr}`);
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  const result = JSON.parse(line) as SpeedResult;
-  return { ...result, pinned };
+  const dir = mkdtempSync(join(tmpdir(), 'unspin-speed-'));
+  try {
+    const file = join(dir, 'input.json');
+    writeFileSync(file, JSON.stringify(speedInput(cfg)));
+    const args = ['--import', 'tsx', join(here, 'speed.ts'), file];
+    const pinned = hasTaskset();
+    const opts = { encoding: 'utf8' as const, maxBuffer: 1 << 26 };
+    const r = pinned
+      ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], opts)
+      : spawnSync(process.execPath, args, opts);
+    if (r.status !== 0) throw new Error(`speed run of ${cfg.system} failed (${r.status}):\n${r.stderr}`);
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    return { ...(JSON.parse(line) as SpeedResult), pinned };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const cfg = JSON.parse(process.argv[2]) as SpeedConfig;
-  child(cfg).then(
+  const input = JSON.parse(readFileSync(process.argv[2], 'utf8')) as SpeedInput;
+  child(input).then(
     (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
     (err) => {
       process.stderr.write(`${(err as Error).stack ?? err}\n`);
