@@ -43,4 +43,8 @@ export interface Lexicon {
   origins(id: number): readonly Origin[];
   /** The entry's synonyms (forward direction: what a spinner could replace it with), most typical first. */
   synonyms(id: number): readonly number[];
+  /** `origins(id).length`, without building the Origin objects. */
+  originCount?(id: number): number;
+  /** SOURCE bits relating (original, observed), or 0 when the lexicon has no such pair. */
+  pairSources?(original: number, observed: number): number;
 }
