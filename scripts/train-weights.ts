@@ -17,12 +17,21 @@ import { dataPath } from '../src/data.js';
 import { DOC_FEATURES } from '../src/detect/docscore.js';
 import { defaultWeights, F, FEATURES, type Weights } from '../src/detect/features.js';
 import { createEngine, WEIGHTS_FILE } from '../src/engine.js';
+import { loadDefaultModel } from '../src/lm/index.js';
 import { fitLogistic, fitSoftmax, type Group } from './lib/fit.js';
 
 const RATES = [0, 0.1, 0, 0.2, 0, 0.3, 0, 0.45, 0.6];
 const TRAIN_DOCS = Number(process.env.TRAIN_DOCS ?? 360);
 const VALID_DOCS = Number(process.env.VALID_DOCS ?? 240);
 const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const lm = loadDefaultModel();
+/** Relative frequency of a word or phrase by the language model's unigrams. */
+function frequency(text: string): number {
+  let u = 0;
+  for (const w of text.split(/[ -]/)) u += lm.unigram(lm.id(w));
+  return 10 ** u;
+}
 
 interface Sample {
   text: string;
@@ -44,7 +53,15 @@ function samples(): { train: Sample[]; valid: Sample[] } {
       target.push({ text: d.text, rate, gold: [] });
       return;
     }
-    const spun = simulateSpin(d.text, { seed: 1000 + i, rate, pairs: 'any' });
+    // Half the documents draw synonyms uniformly, half in proportion to their frequency (as real
+    // spinners, which favour common words, do); the fit sees both channels.
+    const common = Math.floor(i / RATES.length) % 2 === 0;
+    const spun = simulateSpin(d.text, {
+      seed: 1000 + i,
+      rate,
+      pairs: 'any',
+      weight: common ? frequency : undefined,
+    });
     target.push({
       text: spun.text,
       rate,
@@ -115,11 +132,13 @@ function main(): void {
   const docY: number[] = [];
   for (const s of valid) {
     const d = engine.detector.decode(s.text);
-    for (const f of d.findings) {
-      const p = Math.min(1 - 1e-6, Math.max(1e-6, f.confidence));
-      confX.push([Math.log(p / (1 - p))]);
-      confY.push(s.gold.some((g) => g.start < f.end && g.end > f.start) ? 1 : 0);
-    }
+    // Span calibration is conditional on the document being spun; check() multiplies by the document score.
+    if (s.rate > 0)
+      for (const f of d.findings) {
+        const p = Math.min(1 - 1e-6, Math.max(1e-6, f.confidence));
+        confX.push([Math.log(p / (1 - p))]);
+        confY.push(s.gold.some((g) => g.start < f.end && g.end > f.start) ? 1 : 0);
+      }
     docX.push(d.documentFeatures);
     docY.push(s.rate > 0 ? 1 : 0);
   }

@@ -1,27 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dataPath } from './data.js';
+import { Detector, type DetectorConfig } from './detect/detector.js';
+import { defaultWeights, NUM_FEATURES, type Weights } from './detect/features.js';
+import { UnspinError } from './errors.js';
+import { analyze, inflectPhrase, loadLexicon } from './lexicon/index.js';
 import type { HoldoutMode } from './lexicon/types.js';
-import { tokenize } from './text/tokenize.js';
-import type { CheckOptions, CheckResult, RestoreResult } from './types.js';
+import { loadDefaultModel } from './lm/index.js';
+import type { CheckOptions, CheckResult, Edit, RestoreResult } from './types.js';
 
-export interface EngineOptions {
+export interface EngineOptions extends DetectorConfig {
   /** Treatment of the lexicon's held-out slice of pairs (benchmarks use 'exclude'). Default 'include'. */
   lexiconHoldout?: HoldoutMode;
+  /** Fitted weights to use instead of the shipped `data/weights.json`. */
+  weights?: Weights;
 }
 
 /** The loaded models plus the stage functions; create once, reuse for every text. */
 export interface Engine {
   check(text: string, options?: CheckOptions): CheckResult;
   restore(text: string, options?: CheckOptions): RestoreResult;
+  /** The detector behind check/restore (for the evaluation harness and training). */
+  readonly detector: Detector;
 }
 
-// PLACEHOLDER while the decoder is written (replaced in the same change set): counts words, flags nothing.
-export function createEngine(_options: EngineOptions = {}): Engine {
+export const WEIGHTS_FILE = 'weights.json';
+
+/** The shipped fitted weights, or the untrained defaults when none have been fitted yet. */
+export function loadWeights(path = dataPath(WEIGHTS_FILE)): Weights {
+  if (!existsSync(path)) return defaultWeights();
+  let parsed: Weights;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Weights;
+  } catch (err) {
+    throw new UnspinError('BAD_MODEL', `cannot read weights ${path}: ${(err as Error).message}`);
+  }
+  if (parsed.version !== 1 || !Array.isArray(parsed.w) || parsed.w.length !== NUM_FEATURES) {
+    throw new UnspinError('BAD_MODEL', `weights ${path} do not match this version of unspin`);
+  }
+  return parsed;
+}
+
+/** Apply findings as edits, right to left so earlier offsets stay valid. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) {
+    out = out.slice(0, e.start) + e.replacement + out.slice(e.end);
+  }
+  return out;
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  const lm = loadDefaultModel();
+  const lexicon = loadLexicon(undefined, { holdout: options.lexiconHoldout ?? 'include' });
+  const weights = options.weights ?? loadWeights();
+  const detector = new Detector(lm, lexicon, { analyze, inflectPhrase }, weights, options);
+  const check = (text: string, opts?: CheckOptions) => detector.check(text, opts);
   return {
-    check(text) {
-      const words = tokenize(text).tokens.filter((t) => t.kind === 'word').length;
-      return { score: 0, verdict: 'clean', words, findings: [] };
-    },
-    restore(text) {
-      return { text, edits: [] };
+    detector,
+    check,
+    restore(text, opts) {
+      const edits: Edit[] = [];
+      for (const f of check(text, opts).findings) {
+        const top = f.suggestions[0];
+        if (!top) continue;
+        edits.push({
+          start: f.start,
+          end: f.end,
+          text: f.text,
+          replacement: top.text,
+          confidence: f.confidence,
+        });
+      }
+      return { text: applyEdits(text, edits), edits };
     },
   };
 }

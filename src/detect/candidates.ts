@@ -30,6 +30,8 @@ export interface Template {
   phi: Float32Array;
   /** Weighted sum of the static features. */
   score: number;
+  /** Context-free log10 probability of the surface (sum of its words' unigrams). */
+  prior: number;
 }
 
 /** What the lemmatiser and re-inflector provide (src/lexicon/morph.ts). */
@@ -53,6 +55,11 @@ export class CandidateSource {
   private readonly lmIdCache = new Map<string, Int32Array>();
   private readonly keepCache = new Map<string, Float32Array>();
   private readonly userPairs = new Map<string, string[]>();
+  /** Per lexicon entry: log10 frequency (sum of its words' unigrams), and log10 of the summed frequency of its synonyms; NaN until needed. */
+  private readonly entryLogFreq: Float32Array;
+  private readonly synonymLogMass: Float32Array;
+  private readonly entryLm: Array<Int32Array | undefined>;
+  private readonly scratch = new Float32Array(NUM_FEATURES);
 
   constructor(
     readonly lm: LanguageModel,
@@ -60,7 +67,33 @@ export class CandidateSource {
     readonly morph: Morphology,
     readonly weights: readonly number[],
     readonly config: CandidateConfig,
-  ) {}
+  ) {
+    this.entryLogFreq = new Float32Array(lexicon.size).fill(Number.NaN);
+    this.synonymLogMass = new Float32Array(lexicon.size).fill(Number.NaN);
+    this.entryLm = new Array(lexicon.size);
+  }
+
+  private logFreq(id: number): number {
+    let u = this.entryLogFreq[id];
+    if (Number.isNaN(u)) {
+      u = 0;
+      for (const w of this.entryLmIds(id)) u += this.lm.unigram(w);
+      this.entryLogFreq[id] = u;
+    }
+    return u;
+  }
+
+  /** log10 P(observed | original) if a spinner drew the original's synonyms in proportion to frequency. */
+  private logChoice(observedId: number, originalId: number): number {
+    let mass = this.synonymLogMass[originalId];
+    if (Number.isNaN(mass)) {
+      let sum = 0;
+      for (const s of this.lexicon.synonyms(originalId)) sum += 10 ** this.logFreq(s);
+      mass = sum > 0 ? Math.log10(sum) : 0;
+      this.synonymLogMass[originalId] = mass;
+    }
+    return Math.min(0, this.logFreq(observedId) - mass);
+  }
 
   /** Language-model ids for a lower-case surface string; hyphenated words the model lacks are split. */
   lmIds(surface: string): Int32Array {
@@ -146,7 +179,7 @@ export class CandidateSource {
     if (!user) return list;
     const extra: Template[] = [];
     for (const u of user) {
-      const t = this.template(u, u, KIND.user, norms.length, 0, 0, 1, -1);
+      const t = this.template(u, KIND.user, norms.length);
       if (t) extra.push(t);
     }
     return [...extra, ...list];
@@ -154,41 +187,55 @@ export class CandidateSource {
 
   private numberCandidates(digits: string): readonly Template[] {
     const word = numberWord(digits);
-    const t = word ? this.template(word, word, KIND.number, 1, 0, 0, 1, -1) : undefined;
+    const t = word ? this.template(word, KIND.number, 1) : undefined;
     return t ? [t] : EMPTY;
   }
 
   private build(norms: readonly string[], key: string): readonly Template[] {
-    const out = new Map<string, Template>();
-    const add = (t: Template | undefined) => {
-      if (!t || t.surface === key) return;
-      const prev = out.get(t.surface);
-      if (!prev || prev.score < t.score) out.set(t.surface, t);
-    };
+    const drafts: Draft[] = [];
     if (norms.length === 1) {
       const w = norms[0];
       if (!STOPWORDS.has(w)) {
-        for (const a of this.analyses(w)) this.addThesaurus(a.lemma, a.form, a.pos, 1, add);
+        for (const a of this.analyses(w)) this.addThesaurus(a.lemma, a.form, a.pos, 1, drafts);
         for (const v of spellingVariants(w)) {
-          if (this.lm.id(v) >= 0) add(this.template(v, v, KIND.spelling, 1, 0, 0, 1, -1));
+          if (this.lm.id(v) >= 0) drafts.push(this.draft(v, v, KIND.spelling, 1, 0, 0, 1, -1, 0));
         }
       }
     } else {
       // Phrases: the head may be inflected, first word for verb phrases, last for noun phrases.
-      this.addThesaurus(key, 'base', 0, norms.length, add);
+      this.addThesaurus(key, 'base', 0, norms.length, drafts);
       const last = norms.length - 1;
       for (const a of this.analyses(norms[0])) {
         if (a.form !== 'base')
-          this.addThesaurus([a.lemma, ...norms.slice(1)].join(' '), a.form, a.pos, norms.length, add);
+          this.addThesaurus([a.lemma, ...norms.slice(1)].join(' '), a.form, a.pos, norms.length, drafts);
       }
       for (const a of this.analyses(norms[last])) {
         if (a.form !== 'base')
-          this.addThesaurus([...norms.slice(0, last), a.lemma].join(' '), a.form, a.pos, norms.length, add);
+          this.addThesaurus(
+            [...norms.slice(0, last), a.lemma].join(' '),
+            a.form,
+            a.pos,
+            norms.length,
+            drafts,
+          );
       }
-      this.addFillers(norms, add);
+      this.addFillers(norms, drafts);
     }
-    const sorted = [...out.values()].sort((a, b) => b.score - a.score);
-    return sorted.length > this.config.maxPerSpan ? sorted.slice(0, this.config.maxPerSpan) : sorted;
+    // Rank before context is known by the channel score plus the context-free language-model score
+    // of the original, the best guess of the local score without context. Drafts are ranked on the
+    // original's lemma; only the best are inflected and get a full feature vector.
+    const wLm = this.weights[F.lm];
+    const M = this.config.maxPerSpan;
+    drafts.sort((a, b) => b.score + wLm * b.prior - (a.score + wLm * a.prior));
+    const out = new Map<string, Template>();
+    for (let i = 0; i < drafts.length && i < 2 * M + 8; i++) {
+      const t = this.finish(drafts[i]);
+      if (!t || t.surface === key) continue;
+      const prev = out.get(t.surface);
+      if (!prev || prev.score < t.score) out.set(t.surface, t);
+    }
+    const sorted = [...out.values()].sort((a, b) => b.score + wLm * b.prior - (a.score + wLm * a.prior));
+    return sorted.length > M ? sorted.slice(0, M) : sorted;
   }
 
   private addThesaurus(
@@ -196,61 +243,137 @@ export class CandidateSource {
     form: string,
     pos: number,
     spanWords: number,
-    add: (t: Template | undefined) => void,
+    out: Draft[],
   ): void {
     const id = this.lexicon.lookup(observedLemma);
     if (id < 0) return;
     for (const o of this.lexicon.origins(id)) {
-      const lemma = this.lexicon.text(o.id);
-      const surface =
-        form === 'base' ? lemma : this.morph.inflectPhrase(lemma, form, pos || o.pos || undefined);
-      add(this.template(surface, lemma, KIND.thesaurus, spanWords, o.sources, o.pos, o.fanout, o.rank));
+      const d = this.draft(
+        undefined,
+        o.id,
+        KIND.thesaurus,
+        spanWords,
+        o.sources,
+        o.pos,
+        o.fanout,
+        o.rank,
+        Math.LN10 * this.logChoice(id, o.id),
+      );
+      d.form = form;
+      d.formPos = pos || o.pos || undefined;
+      out.push(d);
     }
   }
 
-  private addFillers(norms: readonly string[], add: (t: Template | undefined) => void): void {
+  private addFillers(norms: readonly string[], out: Draft[]): void {
     for (const rule of FILLER_RULES) {
       const fw = rule.filler.split(' ');
       if (norms.length !== fw.length + 1) continue;
       const keptAt = rule.side === 'before' ? norms.length - 1 : 0;
       const fillerPart = rule.side === 'before' ? norms.slice(0, -1) : norms.slice(1);
       if (fillerPart.join(' ') !== rule.filler || !rule.applies(norms[keptAt])) continue;
-      add(this.template(norms[keptAt], norms[keptAt], KIND.filler, norms.length, 0, 0, 1, -1));
+      out.push(this.draft(norms[keptAt], norms[keptAt], KIND.filler, norms.length, 0, 0, 1, -1, 0));
     }
   }
 
-  private template(
-    surface: string,
-    lemma: string,
+  /** Language-model ids of a lexicon entry's text (cached per entry). */
+  private entryLmIds(id: number): Int32Array {
+    let ids = this.entryLm[id];
+    if (!ids) {
+      ids = this.lmIds(this.lexicon.text(id));
+      this.entryLm[id] = ids;
+    }
+    return ids;
+  }
+
+  /** Write the static features of a candidate into `phi` (zeroed first). */
+  private fill(phi: Float32Array, d: Draft, lmIds: Int32Array, uni: number): void {
+    phi.fill(0);
+    phi[F['sub.logFanout']] = -Math.log(Math.max(1, d.fanout));
+    phi[F['sub.logChoice']] = d.choice;
+    phi[F['sub.mobyForward']] = d.sources & SOURCE.mobyForward ? 1 : 0;
+    phi[F['sub.mobyReverse']] = d.sources & SOURCE.mobyReverse ? 1 : 0;
+    phi[F['sub.wordnetSynset']] = d.sources & SOURCE.wordnetSynset ? 1 : 0;
+    phi[F['sub.wordnetRelated']] = d.sources & SOURCE.wordnetRelated ? 1 : 0;
+    phi[F['sub.logRank']] = d.rank >= 0 ? Math.log1p(d.rank) : 0;
+    phi[F['sub.origUnigram']] = uni;
+    phi[F['sub.extraSpanWords']] = d.spanWords - 1;
+    phi[F['sub.extraOrigWords']] = lmIds.length - 1;
+    phi[F['sub.posShared']] = d.pos ? 1 : 0;
+    if (d.kind === KIND.number) phi[F['kind.number']] = 1;
+    if (d.kind === KIND.filler) phi[F['kind.filler']] = 1;
+    if (d.kind === KIND.spelling) phi[F['kind.spelling']] = 1;
+    if (d.kind === KIND.user) phi[F['kind.user']] = 1;
+  }
+
+  private unigrams(lmIds: Int32Array): { uni: number; prior: number } {
+    let uni = 0;
+    let prior = 0;
+    for (const id of lmIds) {
+      const u = this.lm.unigram(id);
+      uni = Math.min(uni, u);
+      prior += u;
+    }
+    return { uni, prior };
+  }
+
+  /**
+   * A cheap candidate: scored on the original's base form. `surface` is given for candidates that
+   * need no inflection; thesaurus drafts name the original by entry id and are inflected in `finish`.
+   */
+  private draft(
+    surface: string | undefined,
+    lemma: string | number,
     kind: number,
     spanWords: number,
     sources: number,
     pos: number,
     fanout: number,
     rank: number,
-  ): Template | undefined {
-    const lmIds = this.lmIds(surface);
-    let uni = 0;
-    for (const id of lmIds) {
-      // An original the language model cannot score cannot be supported by context: skip it.
-      if (id < 0 && kind === KIND.thesaurus) return undefined;
-      uni = Math.min(uni, this.lm.unigram(id));
-    }
-    const phi = new Float32Array(NUM_FEATURES);
-    phi[F['sub.logFanout']] = -Math.log(Math.max(1, fanout));
-    phi[F['sub.mobyForward']] = sources & SOURCE.mobyForward ? 1 : 0;
-    phi[F['sub.mobyReverse']] = sources & SOURCE.mobyReverse ? 1 : 0;
-    phi[F['sub.wordnetSynset']] = sources & SOURCE.wordnetSynset ? 1 : 0;
-    phi[F['sub.wordnetRelated']] = sources & SOURCE.wordnetRelated ? 1 : 0;
-    phi[F['sub.logRank']] = rank >= 0 ? Math.log1p(rank) : 0;
-    phi[F['sub.origUnigram']] = uni;
-    phi[F['sub.extraSpanWords']] = spanWords - 1;
-    phi[F['sub.extraOrigWords']] = lmIds.length - 1;
-    phi[F['sub.posShared']] = pos ? 1 : 0;
-    if (kind === KIND.number) phi[F['kind.number']] = 1;
-    if (kind === KIND.filler) phi[F['kind.filler']] = 1;
-    if (kind === KIND.spelling) phi[F['kind.spelling']] = 1;
-    if (kind === KIND.user) phi[F['kind.user']] = 1;
-    return { surface, lemma, lmIds, kind, phi, score: staticScore(this.weights, phi) };
+    choice: number,
+  ): Draft {
+    const lmIds = typeof lemma === 'number' ? this.entryLmIds(lemma) : this.lmIds(surface ?? lemma);
+    const { uni, prior } = this.unigrams(lmIds);
+    const d: Draft = { surface, lemma, kind, spanWords, sources, pos, fanout, rank, choice, prior, score: 0 };
+    this.fill(this.scratch, d, lmIds, uni);
+    d.score = staticScore(this.weights, this.scratch);
+    return d;
   }
+
+  /** Inflect a draft and give it its full feature vector; undefined when the model cannot score it. */
+  private finish(d: Draft): Template | undefined {
+    const lemma = typeof d.lemma === 'number' ? this.lexicon.text(d.lemma) : d.lemma;
+    const surface =
+      d.surface ?? (d.form && d.form !== 'base' ? this.morph.inflectPhrase(lemma, d.form, d.formPos) : lemma);
+    const lmIds = this.lmIds(surface);
+    // An original the language model cannot score cannot be supported by context: skip it.
+    if (d.kind === KIND.thesaurus && lmIds.includes(-1)) return undefined;
+    const { uni, prior } = this.unigrams(lmIds);
+    const phi = new Float32Array(NUM_FEATURES);
+    this.fill(phi, d, lmIds, uni);
+    return { surface, lemma, lmIds, kind: d.kind, phi, score: staticScore(this.weights, phi), prior };
+  }
+
+  /** A ready template for a candidate that needs no inflection (numbers, user pairs). */
+  private template(surface: string, kind: number, spanWords: number): Template | undefined {
+    return this.finish(this.draft(surface, surface, kind, spanWords, 0, 0, 1, -1, 0));
+  }
+}
+
+/** A candidate before inflection: enough to rank it cheaply. */
+interface Draft {
+  surface: string | undefined;
+  /** The original's text, or its lexicon entry id. */
+  lemma: string | number;
+  form?: string;
+  formPos?: number;
+  kind: number;
+  spanWords: number;
+  sources: number;
+  pos: number;
+  fanout: number;
+  rank: number;
+  choice: number;
+  prior: number;
+  score: number;
 }

@@ -149,15 +149,20 @@ export class Detector {
     return { analysis, findings, subs, documentFeatures: documentFeatures(subs, analysis.words) };
   }
 
+  /**
+   * A span's confidence is P(document spun) × P(span substituted | document spun): the calibration is
+   * fitted on spun documents only, and the document score scales it, so well-written clean text (low
+   * score) yields no findings while a spun document keeps its span-level probabilities.
+   */
   check(text: string, options: CheckOptions = {}): CheckResult {
     const d = this.decode(text, options);
     const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
     const score = documentScore(d.documentFeatures, this.weights.document);
-    return {
-      score,
-      verdict: verdictFor(score, this.weights.document),
-      words: d.analysis.words,
-      findings: d.findings.filter((f) => f.confidence >= minConfidence),
-    };
+    const findings: Finding[] = [];
+    for (const f of d.findings) {
+      const confidence = f.confidence * score;
+      if (confidence >= minConfidence) findings.push({ ...f, confidence });
+    }
+    return { score, verdict: verdictFor(score, this.weights.document), words: d.analysis.words, findings };
   }
 }

@@ -17,6 +17,7 @@ export const FEATURES = [
   'keep.logOrigins', // log(1 + number of originals that could have produced the observed word)
   'keep.stopword', // the observed word is a function word
   'sub.logFanout', // -ln(fanout): a spinner picking uniformly among the original's synonyms
+  'sub.logChoice', // ln P(observed | original) for a spinner that picks synonyms in proportion to their frequency
   'sub.mobyForward',
   'sub.mobyReverse',
   'sub.wordnetSynset',
@@ -63,7 +64,7 @@ export function defaultWeights(): Weights {
     version: 1,
     w,
     confidence: { a: 1, b: 0 },
-    document: { w: [0, 0, 0, 0], b: -4, thresholds: { suspicious: 0.5, spun: 0.9 } },
+    document: { w: [0, 0, 10, 0], b: -2, thresholds: { suspicious: 0.5, spun: 0.9 } },
   };
 }
 

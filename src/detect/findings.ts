@@ -51,32 +51,29 @@ export function sentenceFindings(
 ): Finding[] {
   const n = lattice.startingAt.length;
   const sub = substitutionPosteriors(decoded);
+  // Substitution mass of each span, then the heaviest spans that do not overlap, in text order.
+  const spans = new Map<number, { start: number; end: number; mass: number }>();
+  for (let p = 0; p < n; p++) {
+    const edges = lattice.startingAt[p];
+    for (let k = 1; k < edges.length; k++) {
+      const key = p * 8 + (edges[k].end - p);
+      const span = spans.get(key) ?? { start: p, end: edges[k].end, mass: 0 };
+      span.mass += decoded.posterior[p][k];
+      spans.set(key, span);
+    }
+  }
+  const covered = new Uint8Array(n);
+  const chosen = [...spans.values()]
+    .filter((s) => s.mass >= REPORT_FLOOR)
+    .sort((a, b) => b.mass - a.mass)
+    .filter((s) => {
+      for (let q = s.start; q < s.end; q++) if (covered[q]) return false;
+      covered.fill(1, s.start, s.end);
+      return true;
+    })
+    .sort((a, b) => a.start - b.start);
   const out: Finding[] = [];
-  let lastEnd = 0;
-  for (let p = 0; p < n; ) {
-    if (sub[p] < REPORT_FLOOR) {
-      p++;
-      continue;
-    }
-    // The span with the most substitution mass among those covering p.
-    const spans = new Map<string, { start: number; end: number; mass: number }>();
-    for (let s = Math.max(lastEnd, p - 3); s <= p; s++) {
-      const edges = lattice.startingAt[s];
-      for (let k = 1; k < edges.length; k++) {
-        const e = edges[k];
-        if (e.end <= p) continue;
-        const key = `${e.start}:${e.end}`;
-        const span = spans.get(key) ?? { start: e.start, end: e.end, mass: 0 };
-        span.mass += decoded.posterior[s][k];
-        spans.set(key, span);
-      }
-    }
-    let best: { start: number; end: number; mass: number } | undefined;
-    for (const s of spans.values()) if (!best || s.mass > best.mass) best = s;
-    if (!best) {
-      p++;
-      continue;
-    }
+  for (const best of chosen) {
     const start = tokens[lattice.tokens[best.start]].start;
     const end = tokens[lattice.tokens[best.end - 1]].end;
     const observed = text.slice(start, end);
@@ -94,19 +91,18 @@ export function sentenceFindings(
       text: matchCase(surface, observed),
       probability: v.mass,
     }));
-    let mean = 0;
-    for (let q = best.start; q < best.end; q++) mean += sub[q];
-    mean /= best.end - best.start;
+    // Probability that something here was substituted: the most substituted position of the span
+    // (its mass can be split among overlapping readings, so the span's own mass would understate it).
+    let pSub = best.mass;
+    for (let q = best.start; q < best.end; q++) pSub = Math.max(pSub, sub[q]);
     out.push({
       start,
       end,
       text: observed,
       suggestions,
-      confidence: calibrate(mean, calibration),
+      confidence: calibrate(pSub, calibration),
       kind: ranked.length > 0 ? KIND_NAMES[ranked[0][1].kind] : 'thesaurus',
     });
-    lastEnd = best.end;
-    p = Math.max(p + 1, best.end);
   }
   return out;
 }
