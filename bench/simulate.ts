@@ -67,6 +67,11 @@ export interface SpinOptions {
   spelling?: boolean | number;
   /** Which synonym pairs to draw from (default 'any'). */
   pairs?: PairMode;
+  /**
+   * Relative weight of a replacement (lemma or phrase); when given, synonyms are drawn in proportion to it
+   * instead of uniformly. Real spinners favour common words: pass a word-frequency weight for that.
+   */
+  weight?: (replacement: string) => number;
   /** Lexicon and morphology; default `defaultSpinResources()` (the shipped lexicon, held-out slice included). */
   resources?: SpinResources;
 }
@@ -339,6 +344,13 @@ function probability(v: boolean | number | undefined, dflt: number): number {
   return Math.min(1, Math.max(0, v));
 }
 
+/** Items in a random order where heavier items tend to come first (Efraimidis–Spirakis keys). */
+function weightedOrder(items: readonly number[], weight: (item: number) => number, rng: Rng): number[] {
+  const keyed = items.map((item) => ({ item, key: Math.log(rng()) / Math.max(1e-300, weight(item)) }));
+  keyed.sort((a, b) => b.key - a.key);
+  return keyed.map((k) => k.item);
+}
+
 export function simulateSpin(text: string, options: SpinOptions): SpinResult {
   const { lexicon, isHeldOutPair, morph } = options.resources ?? defaultSpinResources();
   const rng: Rng = mulberry32(options.seed);
@@ -471,10 +483,14 @@ export function simulateSpin(text: string, options: SpinOptions): SpinResult {
       .slice(u.first, u.last + 1)
       .map((t) => t.lower)
       .join(' ');
-    // Uniform choice; retry a few times when re-inflection gives back the observed text.
+    // Uniform (or weighted) choice; retry a few times when re-inflection gives back the observed text.
     let replacement: string | undefined;
     let pick = -1;
-    const tries = shuffle([...u.candidates], rng).slice(0, 8);
+    const tries = (
+      options.weight
+        ? weightedOrder(u.candidates, (c) => options.weight!(lexicon.text(c)), rng)
+        : shuffle([...u.candidates], rng)
+    ).slice(0, 8);
     for (const c of tries) {
       const lemma = lexicon.text(c);
       const inflected =
