@@ -83,7 +83,8 @@ export const FULL_QUALITY: QualityConfig = { ...QUICK_QUALITY, docs: 400 };
 
 function progress(msg: string): void {
   if (process.env.BENCH_QUIET) return;
-  process.stderr.write(`${msg}\n`);
+  const tag = process.env.BENCH_TAG;
+  process.stderr.write(`${tag ? `[${tag}] ` : ''}${msg.trim()}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -162,6 +163,8 @@ export interface DocLevel {
   auc: number;
   /** The same on news texts only (the engine's target). */
   aucNews: number;
+  /** Spun and clean texts behind `auc` and `aucNews`. */
+  texts: { spun: number; clean: number; spunNews: number; cleanNews: number };
   byRate: Array<{ rate: number; auc: number; meanScore: number }>;
   byGenre: Array<{ genre: Genre; auc: number }>;
   /** On a balanced set: one spun version (rates ≥ MIN_DOC_RATE in turn) per clean text. */
@@ -342,6 +345,12 @@ export function runQuality(
     const spanRecords = records.filter((r) => r.mode === mode);
     return {
       mode,
+      texts: {
+        spun: pos(high).length,
+        clean: negatives(() => true).length,
+        spunNews: pos((r) => high(r) && r.doc.genre === 'news').length,
+        cleanNews: negatives((d) => d.genre === 'news').length,
+      },
       auc: rocAuc(
         pos(high),
         negatives(() => true),

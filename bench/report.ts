@@ -14,6 +14,8 @@ export interface RunInfo {
   commit: string;
   machine: string;
   node: string;
+  /** Processes the quality, clean and real-case jobs ran on. */
+  processes: number;
   seconds: Record<string, number>;
 }
 
@@ -51,7 +53,10 @@ export function int(x: number): string {
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
-  return [header, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const cell = (c: string) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [header.map(cell), align, ...rows.map((r) => r.map(cell))]
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n');
 }
 
 const MET = '✅ met';
@@ -102,7 +107,7 @@ export function targetRows(
   }
   for (const d of quality.documents) {
     rows.push({
-      target: `document AUC, news ≥ ${MIN_DOC_WORDS} words, spin ≥ ${pct(MIN_DOC_RATE, 0)} (${d.mode})`,
+      target: `document AUC, news ≥ ${MIN_DOC_WORDS} words, spin ≥ ${pct(MIN_DOC_RATE, 0)} (${d.mode}; ${d.texts.spunNews} spun / ${d.texts.cleanNews} clean texts)`,
       goal: '≥ 0.98',
       measured: num(d.aucNews, 3),
       met: d.aucNews >= 0.98,
@@ -126,15 +131,18 @@ export function targetRows(
       rows.push({
         target: `peak memory (RSS) including one text of ${int(largest.words)} words`,
         goal: '< 500 MB',
-        measured: `${int(speed.peakRssMB)} MB`,
-        met: speed.peakRssMB < 500,
+        measured: largest.error ? `run failed (${largest.error.slice(0, 80)})` : `${int(speed.peakRssMB)} MB`,
+        met: !largest.error && speed.peakRssMB < 500,
       });
     }
     rows.push({
       target: 'linear cost (log–log slope of time on words)',
       goal: '≤ 1.10',
-      measured: num(speed.scalingSlope),
-      met: speed.scalingSlope <= 1.1,
+      measured: `${num(speed.scalingSlope)} (${speed.scaling
+        .filter((p) => !p.error)
+        .map((p) => int(p.words))
+        .join(', ')} words)${speed.scaling.some((p) => p.error) ? '; a larger text failed' : ''}`,
+      met: speed.scalingSlope <= 1.1 && !speed.scaling.some((p) => p.error),
     });
   }
   return rows;
@@ -147,9 +155,12 @@ export function sections(r: BenchReport): Record<string, string> {
   const q = r.quality;
   const out: Record<string, string> = {};
 
-  const secs = Object.entries(r.run.seconds)
-    .map(([k, v]) => `${k} ${v.toFixed(0)} s`)
+  const sec = (k: string) => `${(r.run.seconds[k] ?? 0).toFixed(0)} s`;
+  const cpu = Object.entries(r.run.seconds)
+    .filter(([k]) => k.endsWith('(cpu-s)'))
+    .map(([k, v]) => `${k.replace(' (cpu-s)', '')} ${v.toFixed(0)} s`)
     .join(', ');
+  const secs = `${sec('total')} in all: measuring passes ${sec('parallel')} on ${r.run.processes} processes (time per section, summed over systems: ${cpu}), then speed runs ${sec('speed')} alone`;
   out.run = [
     `- Command: \`${r.run.command}\` (${r.run.mode} run)`,
     `- Date: ${r.run.date}`,
@@ -230,7 +241,9 @@ export function sections(r: BenchReport): Record<string, string> {
 
   const docRows = q.documents.map((d) => [
     d.mode,
+    `${d.texts.spun} / ${d.texts.clean}`,
     num(d.auc, 3),
+    `${d.texts.spunNews} / ${d.texts.cleanNews}`,
     num(d.aucNews, 3),
     ...d.byRate.map((x) => num(x.auc, 3)),
     ...d.precisionAtRecall.map((x) => pct(x.precision)),
@@ -256,7 +269,9 @@ export function sections(r: BenchReport): Record<string, string> {
     table(
       [
         'pairs',
+        'texts spun / clean',
         `AUC (rates ≥ ${pct(MIN_DOC_RATE, 0)})`,
+        'news texts spun / clean',
         'AUC news',
         ...q.config.rates.map((x) => `AUC ${pct(x, 0)}`),
         ...q.documents[0].precisionAtRecall.map((x) => `P@R${pct(x.recall, 0)}`),
@@ -419,8 +434,10 @@ export function sections(r: BenchReport): Record<string, string> {
           'docs/s',
           'p50 ms/doc',
           'p99 ms/doc',
-          'peak RSS (MB)',
-          'words/s vs engine',
+          'RSS after load (MB)',
+          'peak RSS, docs (MB)',
+          'peak RSS, largest text (MB)',
+          'engine words/s ÷ this',
         ],
         r.speed.map((s) => [
           SYSTEM_LABELS[s.system],
@@ -429,6 +446,8 @@ export function sections(r: BenchReport): Record<string, string> {
           num(s.docsPerSecond, 1),
           num(s.p50ms),
           num(s.p99ms),
+          int(s.rssAfterLoadMB),
+          int(s.peakRssDocsMB),
           int(s.peakRssMB),
           s === eng ? '1×' : ratio(eng.wordsPerSecond, s.wordsPerSecond),
         ]),
@@ -444,7 +463,9 @@ export function sections(r: BenchReport): Record<string, string> {
         ],
         eng.scaling.map((p, i) => [
           int(p.words),
-          ...r.speed.map((s) => num(s.scaling[i]?.seconds ?? Number.NaN, 3)),
+          ...r.speed.map((s) =>
+            s.scaling[i]?.error ? 'failed (see latest.json)' : num(s.scaling[i]?.seconds ?? Number.NaN, 3),
+          ),
           ...r.speed.map((s) => int(s.scaling[i]?.wordsPerSecond ?? Number.NaN)),
         ]),
       ),

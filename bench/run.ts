@@ -4,32 +4,24 @@
  * Writes bench/results/latest.json, the SVG charts under bench/results/, bench/results/pps-per-phrase.tsv,
  * and rewrites the tables between the `<!-- bench:NAME -->` markers of BENCHMARKS.md.
  *
+ * The quality, clean-text and real-case passes run as parallel jobs (one per section and system, `--jobs=N`
+ * processes, default the number of cores up to 4); the speed runs come afterwards, one at a time.
+ *
  * Flags: --quick | --full; --no-md (leave BENCHMARKS.md alone); --md-out=PATH (write the updated page to PATH
  * instead, to preview it); --only=quality,clean,real,speed (a subset, for debugging; BENCHMARKS.md is then
- * not touched). While src/engine.ts is still the placeholder, BENCHMARKS.md is never touched.
+ * not touched); --render=FILE (no measuring: redraw the charts and the page from a saved report). While
+ * src/engine.ts is still the placeholder, BENCHMARKS.md is never touched.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type CleanReport,
-  FULL_CLEAN,
-  FULL_QUALITY,
-  FULL_REAL,
-  QUICK_CLEAN,
-  QUICK_QUALITY,
-  QUICK_REAL,
-  type QualityReport,
-  type RealReport,
-  runClean,
-  runQuality,
-  runReal,
-} from './harness.js';
+import type { CleanReport, QualityReport, RealReport } from './harness.js';
+import { type Job, runJobs } from './jobs.js';
 import { histogram } from './metrics.js';
 import { type BenchReport, sections, targetRows, updateMarkdown } from './report.js';
-import { loadSystem, SYSTEMS, type SystemName, spinResources } from './resources.js';
+import { SYSTEMS, type SystemName } from './resources.js';
 import { runSpeed, type SpeedResult } from './speed.js';
 import { histogramChart, lineChart } from './svg.js';
 
@@ -64,9 +56,13 @@ function machine(): string {
   return `${c[0]?.model.trim() ?? 'unknown CPU'}, ${c.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${process.platform} ${process.arch}`;
 }
 
+/** The engine is still the placeholder, in the working tree or in the last commit: no numbers for the page. */
 function isPlaceholderEngine(): boolean {
   const src = readFileSync(join(root, 'src/engine.ts'), 'utf8');
-  return src.includes('PLACEHOLDER') || !existsSync(join(root, 'src/detect'));
+  const committed = git(['show', 'HEAD:src/engine.ts']);
+  return (
+    src.includes('PLACEHOLDER') || committed.includes('PLACEHOLDER') || !existsSync(join(root, 'src/detect'))
+  );
 }
 
 /** JSON with NaN/Infinity as null. */
@@ -108,21 +104,26 @@ function charts(report: BenchReport): void {
     ),
   );
   if (report.speed.length) {
+    const sizes = report.speed.flatMap((s) =>
+      s.scaling.filter((p) => Number.isFinite(p.seconds)).map((p) => p.words),
+    );
     writeFileSync(
       join(resultsDir, 'scaling.svg'),
       lineChart(
         report.speed.map((s) => ({
           name: s.system,
-          points: s.scaling.map((p) => ({ x: p.words, y: p.seconds })),
+          points: s.scaling
+            .filter((p) => Number.isFinite(p.seconds))
+            .map((p) => ({ x: p.words, y: (1000 * 1000 * p.seconds) / p.words })),
         })),
         {
-          title: 'Time for one text of N words',
-          xLabel: 'words (log scale)',
-          yLabel: 'seconds',
+          title: 'Cost per word by text length (flat = linear)',
+          xLabel: 'words in the text (log scale)',
+          yLabel: 'ms per 1,000 words',
           logX: true,
           markers: true,
-          xMin: Math.min(...report.speed.flatMap((s) => s.scaling.map((p) => p.words))),
-          xMax: Math.max(...report.speed.flatMap((s) => s.scaling.map((p) => p.words))),
+          xMin: Math.min(...sizes),
+          xMax: Math.max(...sizes),
         },
       ),
     );
@@ -149,6 +150,14 @@ function ppsTsv(real: RealReport | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
+function writeMarkdown(report: BenchReport, writeMd: boolean, mdOutArg: string | undefined): void {
+  if (!writeMd && !mdOutArg) return;
+  const md = readFileSync(join(root, 'BENCHMARKS.md'), 'utf8');
+  const outPath = mdOutArg ? resolve(mdOutArg.slice('--md-out='.length)) : join(root, 'BENCHMARKS.md');
+  writeFileSync(outPath, updateMarkdown(md, sections(report)));
+  log(`wrote ${outPath}`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const full = argv.includes('--full');
@@ -162,55 +171,55 @@ async function main(): Promise<void> {
   if (placeholder) log('note: src/engine.ts is still the placeholder; BENCHMARKS.md will not be touched.');
   mkdirSync(resultsDir, { recursive: true });
 
+  const renderArg = argv.find((a) => a.startsWith('--render='));
+  if (renderArg) {
+    const saved = JSON.parse(
+      readFileSync(resolve(renderArg.slice('--render='.length)), 'utf8'),
+    ) as BenchReport;
+    charts(saved);
+    writeMarkdown(saved, writeMd, mdOutArg);
+    return;
+  }
+
+  const jobsArg = argv.find((a) => a.startsWith('--jobs='));
+  const parallel = jobsArg
+    ? Math.max(1, Number(jobsArg.slice('--jobs='.length)) || 1)
+    : Math.min(cpus().length, 4);
   const seconds: Record<string, number> = {};
-  const timed = <T>(name: string, f: () => T): T => {
-    const t = performance.now();
-    const r = f();
-    seconds[name] = (seconds[name] ?? 0) + (performance.now() - t) / 1000;
-    return r;
-  };
   const began = performance.now();
 
-  const resources = timed('load', () => spinResources());
-  const engine = timed('load', () => loadSystem('engine'));
-
+  // Quality, clean and real-case passes: one job per (section, system), longest first, on every core.
+  const sectionsWanted = (['quality', 'real', 'clean'] as const).filter(want);
+  const jobs: Job[] = SYSTEMS.flatMap((system) =>
+    sectionsWanted.map((section) => ({ section, system, full })),
+  );
+  log(`${mode} run: ${jobs.length} jobs on ${parallel} processes, then speed alone`);
+  const results = await runJobs(jobs, parallel);
+  seconds.parallel = (performance.now() - began) / 1000;
   let quality: QualityReport | undefined;
   const baselineQuality: BenchReport['baselineQuality'] = {};
-  if (want('quality')) {
-    log(`quality (${mode}): simulated spin on Brown documents`);
-    const cfg = full ? FULL_QUALITY : QUICK_QUALITY;
-    quality = timed('quality', () => runQuality(engine, resources, cfg));
-    for (const name of SYSTEMS.filter((s) => s !== 'engine')) {
-      log(`quality: baseline ${name}`);
-      baselineQuality[name] = timed('quality', () =>
-        runQuality(loadSystem(name), resources, { ...cfg, docs: Math.ceil(cfg.docs / 4), spanCurve: false }),
-      );
-    }
-  }
-
   const clean: Partial<Record<SystemName, CleanReport>> = {};
-  if (want('clean')) {
-    for (const name of SYSTEMS) {
-      log(`clean text: ${name}`);
-      clean[name] = timed('clean', () => runClean(loadSystem(name), full ? FULL_CLEAN : QUICK_CLEAN));
-    }
-  }
-
   const real: Partial<Record<SystemName, RealReport>> = {};
-  if (want('real')) {
-    for (const name of SYSTEMS) {
-      log(`real cases: ${name}`);
-      real[name] = timed('real', () => runReal(loadSystem(name), full ? FULL_REAL : QUICK_REAL));
-    }
+  for (const r of results) {
+    const key = `${r.job.section} (cpu-s)`;
+    seconds[key] = (seconds[key] ?? 0) + r.seconds;
+    if (r.job.section === 'quality') {
+      if (r.job.system === 'engine') quality = r.report as QualityReport;
+      else baselineQuality[r.job.system] = r.report as QualityReport;
+    } else if (r.job.section === 'clean') clean[r.job.system] = r.report as CleanReport;
+    else real[r.job.system] = r.report as RealReport;
   }
 
+  // Speed: one system at a time, nothing else running.
   const speed: SpeedResult[] = [];
   if (want('speed')) {
+    const t = performance.now();
     const sizes = full ? [1000, 10_000, 100_000, 1_000_000] : [1000, 10_000, 100_000];
     for (const system of SYSTEMS) {
       log(`speed: ${system}`);
-      speed.push(timed('speed', () => runSpeed({ system, docs: full ? 400 : 120, docWords: 300, sizes })));
+      speed.push(runSpeed({ system, docs: full ? 400 : 120, docWords: 300, sizes }));
     }
+    seconds.speed = (performance.now() - t) / 1000;
   }
   seconds.total = (performance.now() - began) / 1000;
 
@@ -223,6 +232,7 @@ async function main(): Promise<void> {
       commit: commitInfo(),
       machine: machine(),
       node: process.version,
+      processes: parallel,
       seconds,
     },
     quality: emptyQuality,
@@ -244,12 +254,7 @@ async function main(): Promise<void> {
   if (quality) charts(report);
   log(`wrote ${join(resultsDir, 'latest.json')}`);
 
-  if ((writeMd || mdOutArg) && quality) {
-    const md = readFileSync(join(root, 'BENCHMARKS.md'), 'utf8');
-    const outPath = mdOutArg ? resolve(mdOutArg.slice('--md-out='.length)) : join(root, 'BENCHMARKS.md');
-    writeFileSync(outPath, updateMarkdown(md, sections(report)));
-    log(`wrote ${outPath}`);
-  }
+  if (quality) writeMarkdown(report, writeMd, mdOutArg);
   for (const t of report.targets)
     log(`${t.met ? 'met  ' : 'SHORT'}  ${t.target}: ${t.measured} (goal ${t.goal})`);
   log(`total ${seconds.total.toFixed(0)} s`);

@@ -39,10 +39,10 @@ export interface SpeedResult {
   /** Peak RSS of the process after loading and checking the news documents. */
   peakRssDocsMB: number;
   /** One text per size (sizes up to 10k words: the median of several different texts). */
-  scaling: Array<{ words: number; texts: number; seconds: number; wordsPerSecond: number }>;
+  scaling: Array<{ words: number; texts: number; seconds: number; wordsPerSecond: number; error?: string }>;
   /** Slope of log(time) on log(words) over the scaling sizes: 1 is linear. */
   scalingSlope: number;
-  /** Peak RSS of the process at the end, after the largest text. */
+  /** Peak RSS over the processes, including the largest text. */
   peakRssMB: number;
   /** Whether the process was pinned to one core. */
   pinned: boolean;
@@ -148,21 +148,61 @@ export function speedInput(cfg: SpeedConfig): SpeedInput {
   return { system: cfg.system, docs, sizes };
 }
 
-/** Measures one system in a fresh process (pinned to one core when `taskset` works). */
+/** Texts above this size are timed in a child of their own, with a heap limit, so running out of memory there loses only that size. */
+export const LARGE_TEXT_WORDS = 100_000;
+/** V8 heap limit (MB) for the large-text children. */
+export const LARGE_TEXT_HEAP_MB = 4096;
+
+function spawnChild(input: SpeedInput, dir: string, name: string, nodeArgs: string[] = []): SpeedResult {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(input));
+  const args = [...nodeArgs, '--import', 'tsx', join(here, 'speed.ts'), file];
+  const pinned = hasTaskset();
+  const opts = { encoding: 'utf8' as const, maxBuffer: 1 << 26 };
+  const r = pinned
+    ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], opts)
+    : spawnSync(process.execPath, args, opts);
+  if (r.status !== 0) {
+    const tail = (r.stderr ?? '').trim().split('\n').slice(-3).join(' ');
+    throw new Error(`speed run of ${input.system} failed (exit ${r.status ?? r.signal}): ${tail}`);
+  }
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  return { ...(JSON.parse(line) as SpeedResult), pinned };
+}
+
+/**
+ * Measures one system in fresh processes (pinned to one core when `taskset` works): news documents and the
+ * scaling sizes up to LARGE_TEXT_WORDS in one, each larger size in its own with a heap limit. A large size
+ * that fails is reported with its error instead of a time.
+ */
 export function runSpeed(cfg: SpeedConfig): SpeedResult {
   const dir = mkdtempSync(join(tmpdir(), 'unspin-speed-'));
   try {
-    const file = join(dir, 'input.json');
-    writeFileSync(file, JSON.stringify(speedInput(cfg)));
-    const args = ['--import', 'tsx', join(here, 'speed.ts'), file];
-    const pinned = hasTaskset();
-    const opts = { encoding: 'utf8' as const, maxBuffer: 1 << 26 };
-    const r = pinned
-      ? spawnSync('taskset', ['-c', '0', process.execPath, ...args], opts)
-      : spawnSync(process.execPath, args, opts);
-    if (r.status !== 0) throw new Error(`speed run of ${cfg.system} failed (${r.status}):\n${r.stderr}`);
-    const line = r.stdout.trim().split('\n').pop() ?? '';
-    return { ...(JSON.parse(line) as SpeedResult), pinned };
+    const input = speedInput(cfg);
+    const small = input.sizes.filter((x) => x.size <= LARGE_TEXT_WORDS);
+    const large = input.sizes.filter((x) => x.size > LARGE_TEXT_WORDS);
+    const main = spawnChild({ ...input, sizes: small }, dir, 'main');
+    for (const x of large) {
+      try {
+        const r = spawnChild({ system: cfg.system, docs: [], sizes: [x] }, dir, `size-${x.size}`, [
+          `--max-old-space-size=${LARGE_TEXT_HEAP_MB}`,
+        ]);
+        main.scaling.push(...r.scaling);
+        main.peakRssMB = Math.max(main.peakRssMB, r.peakRssMB);
+      } catch (err) {
+        main.scaling.push({
+          words: x.size,
+          texts: 1,
+          seconds: Number.NaN,
+          wordsPerSecond: Number.NaN,
+          error: (err as Error).message,
+        });
+      }
+    }
+    main.scalingSlope = logLogSlope(
+      main.scaling.filter((p) => Number.isFinite(p.seconds)).map((p) => ({ x: p.words, y: p.seconds })),
+    );
+    return main;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

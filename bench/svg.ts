@@ -32,10 +32,23 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, '');
 }
 
+/** Round tick values (1, 2 or 5 times a power of ten) covering [lo, hi]. */
 function ticks(lo: number, hi: number, n = 5): number[] {
+  const span = hi - lo || 1;
+  const raw = span / n;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let i = 0; i <= n; i++) out.push(lo + ((hi - lo) * i) / n);
+  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + 1e-9 * span; t += step)
+    out.push(Number(t.toPrecision(12)));
   return out;
+}
+
+/** The smallest round number (1, 2 or 5 times a power of ten) at or above x. */
+function niceCeil(x: number): number {
+  if (x <= 0) return 1;
+  const mag = 10 ** Math.floor(Math.log10(x));
+  return ([1, 2, 5, 10].map((m) => m * mag).find((v) => v >= x - 1e-12) ?? 10 * mag) as number;
 }
 
 interface Frame {
@@ -45,10 +58,11 @@ interface Frame {
 }
 
 function frame(o: ChartOptions, xMin: number, xMax: number, yMin: number, yMax: number): Frame {
-  const W = o.width ?? 480;
+  const W = o.width ?? 600;
   const H = o.height ?? 320;
   const L = 56;
-  const R = 16;
+  /** The legend sits in the right margin, outside the plot. */
+  const R = 170;
   const T = 32;
   const B = 44;
   const tx = (x: number) => (o.logX ? Math.log10(Math.max(x, 1e-12)) : x);
@@ -84,11 +98,11 @@ function frame(o: ChartOptions, xMin: number, xMax: number, yMin: number, yMax: 
 }
 
 function legend(f: Frame, names: ReadonlyArray<{ name: string; color: string }>, o: ChartOptions): void {
-  const W = o.width ?? 480;
+  const W = o.width ?? 600;
   names.forEach((s, i) => {
-    const y = 40 + i * 15;
-    f.svg.push(`<rect x="${W - 150}" y="${y - 9}" width="10" height="10" fill="${s.color}"/>`);
-    f.svg.push(`<text x="${W - 135}" y="${y}">${esc(s.name)}</text>`);
+    const y = 44 + i * 16;
+    f.svg.push(`<rect x="${W - 160}" y="${y - 9}" width="10" height="10" fill="${s.color}"/>`);
+    f.svg.push(`<text x="${W - 145}" y="${y}">${esc(s.name)}</text>`);
   });
 }
 
@@ -98,7 +112,7 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   const xMin = o.xMin ?? Math.min(...pts.map((p) => p.x), 0);
   const xMax = o.xMax ?? Math.max(...pts.map((p) => p.x), 1);
   const yMin = o.yMin ?? Math.min(...pts.map((p) => p.y), 0);
-  const yMax = o.yMax ?? Math.max(...pts.map((p) => p.y), 1);
+  const yMax = o.yMax ?? niceCeil(Math.max(...pts.map((p) => p.y), 0));
   const f = frame(o, xMin, xMax, yMin, yMax);
   const named = series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length] }));
   for (const s of named) {
@@ -133,7 +147,7 @@ export function histogramChart(
     const total = s.counts.reduce((a, b) => a + b, 0) || 1;
     return s.counts.map((c) => c / total);
   });
-  const yMax = o.yMax ?? Math.max(0.05, ...shares.flat());
+  const yMax = o.yMax ?? niceCeil(Math.max(0.05, ...shares.flat()));
   const f = frame(o, lo, hi, 0, yMax);
   const named = samples.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length] }));
   samples.forEach((s, i) => {
