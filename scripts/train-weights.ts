@@ -73,7 +73,7 @@ function samples(): { train: Sample[]; valid: Sample[] } {
 
 /** One softmax group per word position: keep, or the candidates, with the gold reading as target. */
 function collectGroups(weights: Weights, data: readonly Sample[]): { groups: Group[]; stats: string } {
-  const engine = createEngine({ lexiconHoldout: 'exclude', weights });
+  const engine = createEngine({ lexiconHoldout: 'exclude', weights, features: true });
   const groups: Group[] = [];
   let substituted = 0;
   let exact = 0;

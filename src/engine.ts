@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dataPath } from './data.js';
 import { Detector, type DetectorConfig } from './detect/detector.js';
 import { defaultWeights, NUM_FEATURES, type Weights } from './detect/features.js';
+import { loadFrequencies } from './detect/frequencies.js';
 import { UnspinError } from './errors.js';
 import { analyze, inflectPhrase, loadLexicon } from './lexicon/index.js';
 import type { HoldoutMode } from './lexicon/types.js';
@@ -53,7 +54,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const lm = loadDefaultModel();
   const lexicon = loadLexicon(undefined, { holdout: options.lexiconHoldout ?? 'include' });
   const weights = options.weights ?? loadWeights();
-  const detector = new Detector(lm, lexicon, { analyze, inflectPhrase }, weights, options);
+  // Frequencies are computed over the full synonym lists, so in 'exclude' mode they include the
+  // held-out tenth of pairs: a normaliser, not a pair the engine can propose.
+  const frequencies = loadFrequencies(lexicon.size, lexicon.info.inputsSha256);
+  const detector = new Detector(lm, lexicon, { analyze, inflectPhrase }, weights, options, frequencies);
   const check = (text: string, opts?: CheckOptions) => detector.check(text, opts);
   return {
     detector,

@@ -12,6 +12,7 @@ import { SOURCE } from '../lexicon/types.js';
 import type { LanguageModel } from '../lm/types.js';
 import { FILLER_RULES, numberWord, STOPWORDS, spellingVariants } from './channels.js';
 import { F, NUM_FEATURES, staticScore } from './features.js';
+import type { FrequencyTable } from './frequencies.js';
 
 /** The channel that proposes a candidate. */
 export const KIND = { keep: 0, thesaurus: 1, number: 2, filler: 3, spelling: 4, user: 5 } as const;
@@ -26,8 +27,11 @@ export interface Template {
   /** Language-model ids of the surface words (-1 for words the model does not know). */
   lmIds: Int32Array;
   kind: number;
-  /** Static features (the `lm`, `sub.docHasOriginal` and `sub.capMid` slots are filled per document). */
-  phi: Float32Array;
+  /**
+   * Static features (the `lm`, `sub.docHasOriginal` and `sub.capMid` slots are filled per document);
+   * kept only when the source was created for training, to keep the cache small otherwise.
+   */
+  phi?: Float32Array;
   /** Weighted sum of the static features. */
   score: number;
   /** Context-free log10 probability of the surface (sum of its words' unigrams). */
@@ -46,6 +50,8 @@ export interface Morphology {
 export interface CandidateConfig {
   /** Most candidates kept per observed span before context is looked at. */
   maxPerSpan: number;
+  /** Keep each candidate's feature vector (for fitting weights). */
+  features?: boolean;
 }
 
 const EMPTY: readonly Template[] = [];
@@ -67,10 +73,17 @@ export class CandidateSource {
     readonly morph: Morphology,
     readonly weights: readonly number[],
     readonly config: CandidateConfig,
+    frequencies?: FrequencyTable,
   ) {
-    this.entryLogFreq = new Float32Array(lexicon.size).fill(Number.NaN);
-    this.synonymLogMass = new Float32Array(lexicon.size).fill(Number.NaN);
+    this.entryLogFreq = frequencies?.logFreq ?? new Float32Array(lexicon.size).fill(Number.NaN);
+    this.synonymLogMass = frequencies?.synonymLogMass ?? new Float32Array(lexicon.size).fill(Number.NaN);
     this.entryLm = new Array(lexicon.size);
+  }
+
+  /** Compute the frequency table for every entry (scripts/build-frequencies.ts ships it). */
+  frequencyTable(): FrequencyTable {
+    for (let id = 0; id < this.lexicon.size; id++) this.logChoice(id, id);
+    return { logFreq: this.entryLogFreq, synonymLogMass: this.synonymLogMass };
   }
 
   private logFreq(id: number): number {
@@ -138,7 +151,8 @@ export class CandidateSource {
     let n = 0;
     for (const a of this.analyses(norm)) {
       const id = this.lexicon.lookup(a.lemma);
-      if (id >= 0) n += this.lexicon.origins(id).length;
+      if (id >= 0)
+        n += this.lexicon.originCount ? this.lexicon.originCount(id) : this.lexicon.origins(id).length;
     }
     return n;
   }
@@ -349,9 +363,10 @@ export class CandidateSource {
     // An original the language model cannot score cannot be supported by context: skip it.
     if (d.kind === KIND.thesaurus && lmIds.includes(-1)) return undefined;
     const { uni, prior } = this.unigrams(lmIds);
-    const phi = new Float32Array(NUM_FEATURES);
+    const phi = this.config.features ? new Float32Array(NUM_FEATURES) : this.scratch;
     this.fill(phi, d, lmIds, uni);
-    return { surface, lemma, lmIds, kind: d.kind, phi, score: staticScore(this.weights, phi), prior };
+    const score = staticScore(this.weights, phi);
+    return { surface, lemma, lmIds, kind: d.kind, phi: this.config.features ? phi : undefined, score, prior };
   }
 
   /** A ready template for a candidate that needs no inflection (numbers, user pairs). */

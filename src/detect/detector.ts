@@ -13,6 +13,7 @@ import { type Decoded, decodeLattice } from './decode.js';
 import { documentFeatures, documentScore, verdictFor } from './docscore.js';
 import { F, type Weights } from './features.js';
 import { sentenceFindings, substitutionPosteriors } from './findings.js';
+import type { FrequencyTable } from './frequencies.js';
 import { buildLattice, type DocumentVocabulary, type Lattice, type LatticeOptions } from './lattice.js';
 
 export interface DetectorConfig {
@@ -22,6 +23,8 @@ export interface DetectorConfig {
   perPosition?: number;
   /** Local posterior below which a position is not decoded at all (default 0.002). */
   minLocalPosterior?: number;
+  /** Keep candidates' feature vectors so `analyse(…, training = true)` can be used to fit weights. */
+  features?: boolean;
 }
 
 export interface AnalysedSentence {
@@ -57,8 +60,19 @@ export class Detector {
     readonly morph: Morphology,
     readonly weights: Weights,
     config: DetectorConfig = {},
+    frequencies?: FrequencyTable,
   ) {
-    this.source = new CandidateSource(lm, lexicon, morph, weights.w, { maxPerSpan: config.maxPerSpan ?? 40 });
+    this.source = new CandidateSource(
+      lm,
+      lexicon,
+      morph,
+      weights.w,
+      {
+        maxPerSpan: config.maxPerSpan ?? 40,
+        features: config.features,
+      },
+      frequencies,
+    );
     this.latticeOptions = {
       perPosition: config.perPosition ?? 8,
       minLocalPosterior: config.minLocalPosterior ?? 0.002,
@@ -104,6 +118,9 @@ export class Detector {
 
   /** Tokenise and build every sentence's lattice (with full feature vectors when `training`). */
   analyse(text: string, options: CheckOptions = {}, training = false): Analysis {
+    if (training && !this.source.config.features) {
+      throw new Error('analyse(…, training) needs a detector created with { features: true }');
+    }
     const { tokens, sentences } = tokenize(text);
     const protect = new Set((options.protect ?? []).map((p) => p.toLowerCase()));
     const ctx = {

@@ -199,7 +199,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
             index: 0,
           };
           if (options.training) {
-            edge.phi = Float32Array.from(tpl.phi);
+            edge.phi = Float32Array.from(tpl.phi!);
             edge.phi[F['sub.docHasOriginal']] = docHas;
             edge.phi[F['sub.capMid']] = capMid;
             edge.phi[F.lm] = edge.lmGain;
