@@ -454,9 +454,9 @@ function cleanGroup(rs: ReadonlyArray<{ doc: Doc; result: CheckResult }>): Clean
 }
 
 function cleanBlock(rs: ReadonlyArray<{ doc: Doc; result: CheckResult }>): CleanReport {
-  const genres = [...new Set(rs.map((r) => (r.doc.category === 'eval' ? 'eval' : r.doc.genre)))] as Array<
-    Genre | 'eval'
-  >;
+  const order: Array<Genre | 'eval'> = ['news', 'editorial', 'learned', 'fiction', 'other', 'eval'];
+  const present = new Set(rs.map((r) => (r.doc.category === 'eval' ? 'eval' : r.doc.genre)));
+  const genres = order.filter((g) => present.has(g));
   const counts = new Map<string, number>();
   for (const r of rs)
     for (const f of r.result.findings)

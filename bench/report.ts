@@ -16,6 +16,8 @@ export interface RunInfo {
   node: string;
   /** Processes the quality, clean and real-case jobs ran on. */
   processes: number;
+  /** Share of all cores busy with other work just before the speed runs (it skews timings). */
+  busyBeforeSpeed?: number;
   seconds: Record<string, number>;
 }
 
@@ -146,6 +148,10 @@ export function targetRows(
     });
   }
   return rows;
+}
+
+function cpuCount(machine: string): string {
+  return /(\d+) cores/.exec(machine)?.[1] ?? '?';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -452,6 +458,10 @@ export function sections(r: BenchReport): Record<string, string> {
           s === eng ? '1×' : ratio(eng.wordsPerSecond, s.wordsPerSecond),
         ]),
       ),
+      '',
+      r.run.busyBeforeSpeed === undefined || r.run.busyBeforeSpeed === null
+        ? ''
+        : `Other work on the machine just before the speed runs: ${pct(r.run.busyBeforeSpeed, 0)} of its ${cpuCount(r.run.machine)} cores busy${r.run.busyBeforeSpeed > 0.2 ? ' (timings are pessimistic)' : ''}.`,
       '',
       '**Cost by text length** (one text of N words made of Brown sentences; up to 10k words the median over several different texts; the largest sizes repeat the corpus):',
       '',

@@ -65,6 +65,26 @@ function isPlaceholderEngine(): boolean {
   );
 }
 
+/**
+ * Share of all cores busy over two seconds while this process waits (Linux /proc/stat): how much other work
+ * the machine is doing, which slows the speed runs. Undefined elsewhere.
+ */
+async function cpuBusy(): Promise<number | undefined> {
+  const sample = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    return { idle, total: f.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = sample();
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = sample();
+    return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+  } catch {
+    return undefined;
+  }
+}
+
 /** JSON with NaN/Infinity as null. */
 function toJson(x: unknown): string {
   return JSON.stringify(x, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
@@ -210,10 +230,12 @@ async function main(): Promise<void> {
     else real[r.job.system] = r.report as RealReport;
   }
 
-  // Speed: one system at a time, nothing else running.
+  // Speed: one system at a time, nothing else of ours running (the load average shows whether others were).
   const speed: SpeedResult[] = [];
+  let busyBeforeSpeed: number | undefined;
   if (want('speed')) {
     const t = performance.now();
+    busyBeforeSpeed = await cpuBusy();
     const sizes = full ? [1000, 10_000, 100_000, 1_000_000] : [1000, 10_000, 100_000];
     for (const system of SYSTEMS) {
       log(`speed: ${system}`);
@@ -233,6 +255,7 @@ async function main(): Promise<void> {
       machine: machine(),
       node: process.version,
       processes: parallel,
+      busyBeforeSpeed,
       seconds,
     },
     quality: emptyQuality,
