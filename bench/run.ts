@@ -9,7 +9,7 @@
  *
  * Flags: --quick | --full; --no-md (leave BENCHMARKS.md alone); --md-out=PATH (write the updated page to PATH
  * instead, to preview it); --only=quality,clean,real,speed (a subset, for debugging; BENCHMARKS.md is then
- * not touched); --render=FILE (no measuring: redraw the charts and the page from a saved report). While
+ * not touched); --render=FILE (no measuring: rewrite latest.json, the charts and the page from a saved report). While
  * src/engine.ts is still the placeholder, BENCHMARKS.md is never touched.
  */
 import { execFileSync } from 'node:child_process';
@@ -85,9 +85,28 @@ async function cpuBusy(): Promise<number | undefined> {
   }
 }
 
-/** JSON with NaN/Infinity as null. */
-function toJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+/**
+ * JSON with NaN/Infinity as null, indented, but any value whose JSON fits in 100 characters on one line (so
+ * per-phrase rows and curve points take a line each, not six).
+ */
+function toJson(x: unknown, indent = ''): string {
+  const flat = JSON.stringify(x, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+  if (flat === undefined) return 'null';
+  if (flat.length + indent.length <= 100 || x === null || typeof x !== 'object') return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(x)) return `[\n${x.map((v) => inner + toJson(v, inner)).join(',\n')}\n${indent}]`;
+  const entries = Object.entries(x as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${toJson(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+/** The report as saved: the baselines keep their real-case summaries and news rows, not every phrase. */
+function saved(report: BenchReport): BenchReport {
+  const real = Object.fromEntries(
+    Object.entries(report.real).map(([name, r]) =>
+      name === 'engine' || !r ? [name, r] : [name, { ...r, tortured: [], pps: [] }],
+    ),
+  );
+  return { ...report, real };
 }
 
 function charts(report: BenchReport): void {
@@ -170,6 +189,15 @@ function ppsTsv(real: RealReport | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** latest.json, the per-phrase table and the charts under bench/results/. */
+function writeResults(report: BenchReport): void {
+  writeFileSync(join(resultsDir, 'latest.json'), `${toJson(saved(report))}\n`);
+  if (report.real.engine?.pps.length)
+    writeFileSync(join(resultsDir, 'pps-per-phrase.tsv'), ppsTsv(report.real.engine));
+  if (report.quality) charts(report);
+  log(`wrote ${join(resultsDir, 'latest.json')}`);
+}
+
 function writeMarkdown(report: BenchReport, writeMd: boolean, mdOutArg: string | undefined): void {
   if (!writeMd && !mdOutArg) return;
   const md = readFileSync(join(root, 'BENCHMARKS.md'), 'utf8');
@@ -193,11 +221,11 @@ async function main(): Promise<void> {
 
   const renderArg = argv.find((a) => a.startsWith('--render='));
   if (renderArg) {
-    const saved = JSON.parse(
+    const savedReport = JSON.parse(
       readFileSync(resolve(renderArg.slice('--render='.length)), 'utf8'),
     ) as BenchReport;
-    charts(saved);
-    writeMarkdown(saved, writeMd, mdOutArg);
+    writeResults(savedReport);
+    writeMarkdown(savedReport, writeMd, mdOutArg);
     return;
   }
 
@@ -272,10 +300,7 @@ async function main(): Promise<void> {
         )
       : [],
   };
-  writeFileSync(join(resultsDir, 'latest.json'), `${toJson(report)}\n`);
-  if (real.engine) writeFileSync(join(resultsDir, 'pps-per-phrase.tsv'), ppsTsv(real.engine));
-  if (quality) charts(report);
-  log(`wrote ${join(resultsDir, 'latest.json')}`);
+  writeResults(report);
 
   if (quality) writeMarkdown(report, writeMd, mdOutArg);
   for (const t of report.targets)
