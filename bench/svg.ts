@@ -85,7 +85,8 @@ function frame(o: ChartOptions, xMin: number, xMax: number, yMin: number, yMax: 
   for (const t of xt) {
     const x = px(t).toFixed(1);
     svg.push(`<line x1="${x}" y1="${H - B}" x2="${x}" y2="${H - B + 4}" stroke="black"/>`);
-    const label = o.logX && t >= 1000 ? `${fmt(t / 1000)}k` : fmt(t);
+    const label =
+      o.logX && t >= 1e6 ? `${fmt(t / 1e6)}M` : o.logX && t >= 1000 ? `${fmt(t / 1000)}k` : fmt(t);
     svg.push(`<text x="${x}" y="${H - B + 16}" text-anchor="middle">${label}</text>`);
   }
   for (const t of ticks(yMin, yMax)) {
