@@ -95,9 +95,15 @@ export class Detector {
   /** The document's own words, lemmas and short phrases. */
   private vocabulary(tokens: readonly Token[]): DocumentVocabulary {
     const words = new Set<string>();
-    for (const t of tokens) if (t.kind === 'word') for (const l of this.lemmas(t.norm)) words.add(l);
+    const counts = new Map<string, number>();
+    for (const t of tokens) {
+      if (t.kind !== 'word') continue;
+      counts.set(t.norm, (counts.get(t.norm) ?? 0) + 1);
+      for (const l of this.lemmas(t.norm)) words.add(l);
+    }
     let phrases: Set<string> | undefined;
     return {
+      count: (norm: string) => counts.get(norm) ?? 0,
       has: (x: string) => {
         if (!x.includes(' ')) return words.has(x);
         if (!phrases) {

@@ -16,6 +16,7 @@ export const FEATURES = [
   'keep.capMid', // the observed word is capitalised mid-sentence (names are rarely spun)
   'keep.logOrigins', // log(1 + number of originals that could have produced the observed word)
   'keep.stopword', // the observed word is a function word
+  'keep.docRepeat', // ln(occurrences of the observed word in the document): a topic term, not a one-off swap
   'sub.logFanout', // -ln(fanout): a spinner picking uniformly among the original's synonyms
   'sub.logChoice', // ln P(observed | original) for a spinner that picks synonyms in proportion to their frequency
   'sub.mobyForward',

@@ -56,6 +56,8 @@ export interface LatticeOptions {
 /** Per-document evidence: the words and phrases the document itself uses. */
 export interface DocumentVocabulary {
   has(lemmaOrPhrase: string): boolean;
+  /** How often a (normalised) word occurs in the document. */
+  count(norm: string): number;
 }
 
 export interface BuildContext {
@@ -157,7 +159,8 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     const keepPhi = source.keepFeatures(tok.norm);
     let keepScore = 0;
     for (let f = 1; f < NUM_FEATURES; f++) keepScore += weights[f] * keepPhi[f];
-    keepScore += weights[F['keep.capMid']] * capMid;
+    const docRepeat = Math.log(Math.max(1, ctx.vocabulary.count(tok.norm)));
+    keepScore += weights[F['keep.capMid']] * capMid + weights[F['keep.docRepeat']] * docRepeat;
     const keep: Edge = {
       start: p,
       end: p + 1,
@@ -172,14 +175,16 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     if (options.training) {
       keep.phi = Float32Array.from(keepPhi);
       keep.phi[F['keep.capMid']] = capMid;
+      keep.phi[F['keep.docRepeat']] = docRepeat;
     }
     const subs: Edge[] = [];
-    if (!ctx.protect.has(tok.norm)) {
+    // Abbreviations ("Mr.", "U.S.") are not spinner material.
+    if (!ctx.protect.has(tok.norm) && !tok.norm.includes('.')) {
       const norms: string[] = [];
       for (let L = 1; L <= MAX_SPAN && p + L <= n; L++) {
         const t = allTokens[positions[p + L - 1]];
         if (L > 1 && !contiguous(p + L - 2)) break;
-        if (L > 1 && ctx.protect.has(t.norm)) break;
+        if (L > 1 && (ctx.protect.has(t.norm) || t.norm.includes('.'))) break;
         if (t.kind !== 'word' && !(L === 1 && t.kind === 'number')) break;
         norms.push(t.norm);
         const templates = source.forSpan(norms, t.kind === 'number');
