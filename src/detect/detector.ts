@@ -9,7 +9,7 @@ import { tokenize } from '../text/tokenize.js';
 import type { CheckOptions, CheckResult, Finding, Token } from '../types.js';
 import { CandidateSource, type Morphology } from './candidates.js';
 import { STOPWORDS } from './channels.js';
-import { type Decoded, decodeLattice } from './decode.js';
+import { decodeLattice } from './decode.js';
 import { documentFeatures, documentScore, verdictFor } from './docscore.js';
 import { F, type Weights } from './features.js';
 import { sentenceFindings, substitutionPosteriors } from './findings.js';
@@ -29,7 +29,6 @@ export interface DetectorConfig {
 
 export interface AnalysedSentence {
   lattice: Lattice;
-  decoded?: Decoded;
 }
 
 export interface Analysis {
@@ -86,7 +85,7 @@ export class Detector {
       l = STOPWORDS.has(norm)
         ? [norm]
         : [norm, ...this.morph.analyze(norm, (x) => this.lexicon.lookup(x) >= 0).map((a) => a.lemma)];
-      if (this.lemmaCache.size > 200_000) this.lemmaCache.clear();
+      if (this.lemmaCache.size > 50_000) this.lemmaCache.clear();
       this.lemmaCache.set(norm, l);
     }
     return l;
@@ -123,7 +122,12 @@ export class Detector {
   }
 
   /** Tokenise and build every sentence's lattice (with full feature vectors when `training`). */
-  analyse(text: string, options: CheckOptions = {}, training = false): Analysis {
+  analyse(
+    text: string,
+    options: CheckOptions = {},
+    training = false,
+    onSentence?: (lattice: Lattice, tokens: Token[]) => void,
+  ): Analysis {
     if (training && !this.source.config.features) {
       throw new Error('analyse(…, training) needs a detector created with { features: true }');
     }
@@ -147,7 +151,12 @@ export class Detector {
           if (k === 'word') words++;
           if (k === 'word' || k === 'number') positions.push(i);
         }
-        if (positions.length > 0) out.push({ lattice: buildLattice(ctx, tokens, positions) });
+        if (positions.length === 0) continue;
+        const lattice = buildLattice(ctx, tokens, positions);
+        // With a callback each lattice is handed over and dropped, so memory stays bounded by one
+        // sentence's lattice whatever the length of the text.
+        if (onSentence) onSentence(lattice, tokens);
+        else out.push({ lattice });
       }
     });
     return { tokens, sentences: out, words };
@@ -158,17 +167,14 @@ export class Detector {
    * substitution posterior of every word position, from which the document score is computed.
    */
   decode(text: string, options: CheckOptions = {}): Decoding {
-    const analysis = this.analyse(text, options);
     const findings: Finding[] = [];
     const subs: number[] = [];
     const lmWeight = this.weights.w[F.lm];
-    for (const s of analysis.sentences) {
-      s.decoded = decodeLattice(s.lattice, this.lm, lmWeight);
-      for (const v of substitutionPosteriors(s.decoded)) subs.push(v);
-      findings.push(
-        ...sentenceFindings(text, analysis.tokens, s.lattice, s.decoded, this.weights.confidence),
-      );
-    }
+    const analysis = this.analyse(text, options, false, (lattice, tokens) => {
+      const decoded = decodeLattice(lattice, this.lm, lmWeight);
+      for (const v of substitutionPosteriors(decoded)) subs.push(v);
+      findings.push(...sentenceFindings(text, tokens, lattice, decoded, this.weights.confidence));
+    });
     return { analysis, findings, subs, documentFeatures: documentFeatures(subs, analysis.words) };
   }
 

@@ -52,8 +52,9 @@ export interface LexiconInfo {
 }
 
 const EMPTY_ORIGINS: readonly Origin[] = Object.freeze([]);
-/** Entries whose origins (or synonyms) stay cached; past it the cache starts over, bounding memory. */
-const CACHE_LIMIT = 50_000;
+/** Entries whose origins (or synonyms) stay cached; past it the cache starts over, bounding memory (the
+ * decoder caches its candidates per span, so a small cache here suffices). */
+const CACHE_LIMIT = 4_096;
 
 /** A read position in the body. */
 interface Cursor {
