@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { dataPath } from '../src/data.js';
 import { DEFAULT_MODEL_FILE, type LanguageModel, loadSphinxModel } from '../src/lm/index.js';
+import { mulberry32 } from './prng.js';
 
 function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
@@ -33,18 +34,6 @@ function brownNewsWords(): string[] {
     }
   }
   return words;
-}
-
-/** Seeded 32-bit generator (mulberry32), so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Look-ups per second over `triples` (flat w, h1, h2), best of `rounds` timed passes after a warm-up. */
@@ -82,7 +71,7 @@ console.log(
     `+${mib(after.arrayBuffers - before.arrayBuffers)} array buffers`,
 );
 
-const random = rng(20240601);
+const random = mulberry32(20240601); // seeded, so runs are comparable
 const textWords = brownNewsWords();
 const text: number[] = [];
 for (const word of textWords) {

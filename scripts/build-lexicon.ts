@@ -35,7 +35,7 @@ import {
   encodeLexicon,
   type ForwardItem,
 } from '../src/lexicon/format.js';
-import { analyze, type Form, formPos, inflect } from '../src/lexicon/morph.js';
+import { analyze, FORMS, type Form, formPos, inflect } from '../src/lexicon/morph.js';
 import { POS, SOURCE } from '../src/lexicon/types.js';
 
 const MAX_WORDS = 4;
@@ -429,17 +429,7 @@ function buildIrregular(excDir: string): { rows: IrrRow[]; sha: Buffer[] } {
     }
   }
 
-  const order = [
-    'base',
-    'plural',
-    'possessive',
-    '3sg',
-    'past',
-    'pastpart',
-    'gerund',
-    'comparative',
-    'superlative',
-  ];
+  const order: readonly string[] = FORMS;
   const list = [...rows.values()].sort((a, b) =>
     a.lemma !== b.lemma ? (a.lemma < b.lemma ? -1 : 1) : a.form < b.form ? -1 : a.form > b.form ? 1 : 0,
   );
