@@ -131,14 +131,8 @@ export class CandidateSource {
     phi = new Float32Array(NUM_FEATURES);
     phi[F.keep] = 1;
     const ids = this.lmIds(norm);
-    let uni = 0;
-    let oov = 0;
-    for (const id of ids) {
-      if (id < 0) oov = 1;
-      uni = Math.min(uni, this.lm.unigram(id));
-    }
-    phi[F['keep.obsUnigram']] = uni;
-    phi[F['keep.obsOov']] = oov;
+    phi[F['keep.obsUnigram']] = this.unigrams(ids).uni;
+    phi[F['keep.obsOov']] = ids.includes(-1) ? 1 : 0;
     phi[F['keep.stopword']] = STOPWORDS.has(norm) ? 1 : 0;
     phi[F['keep.logOrigins']] = Math.log1p(this.originCount(norm));
     if (this.keepCache.size > 200_000) this.keepCache.clear();

@@ -6,7 +6,7 @@
  */
 
 import type { LanguageModel } from '../lm/types.js';
-import type { Edge, Lattice } from './lattice.js';
+import { type Edge, type Lattice, scoreWords } from './lattice.js';
 
 export interface Decoded {
   /** The best reading: one edge per covered stretch, in order. */
@@ -65,15 +65,6 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
     const before = i > 0 ? stream[i - 1] : lm.bos;
     return [w.length === 1 ? w[0] : before, w.length === 1 ? before : i > 1 ? stream[i - 2] : -1];
   };
-  const scoreWords = (words: Int32Array, h1: number, h2: number): number => {
-    let s = 0;
-    for (let i = 0; i < words.length; i++) {
-      s += lm.logProb(words[i], h1, h2);
-      h2 = h1;
-      h1 = words[i];
-    }
-    return s;
-  };
 
   for (let p = 0; p < n; p++) {
     const preds = endingAt[p];
@@ -83,7 +74,7 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
       edgeIndex[ei] = e;
       const to = transOffset[ei];
       if (p === 0) {
-        trans[to] = lmWeight * scoreWords(e.words, lm.bos, -1);
+        trans[to] = lmWeight * scoreWords(lm, e.words, lm.bos, -1);
         alpha[ei] = e.score + trans[to];
         delta[ei] = alpha[ei];
         continue;
@@ -95,7 +86,7 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
         const pred = preds[j];
         const pi = pred.index;
         const [h1, h2] = history(pred);
-        const t = lmWeight * scoreWords(e.words, h1, h2);
+        const t = lmWeight * scoreWords(lm, e.words, h1, h2);
         trans[to + j] = t;
         a = logAddExp(a, alpha[pi] + t);
         if (delta[pi] + t > d) {

@@ -9,7 +9,7 @@ import type { LanguageModel } from '../lm/types.js';
 import type { Token } from '../types.js';
 import { type CandidateSource, KIND, type Template } from './candidates.js';
 import { numberWord } from './channels.js';
-import { F, NUM_FEATURES } from './features.js';
+import { F, staticScore } from './features.js';
 
 export interface Edge {
   /** First position (index into Lattice.tokens) and one past the last. */
@@ -72,7 +72,7 @@ export interface BuildContext {
 const MAX_SPAN = 4;
 
 /** log10 P of `words` after history (h2, h1), with the history shifted through the words. */
-function scoreWords(lm: LanguageModel, words: Int32Array, h1: number, h2: number): number {
+export function scoreWords(lm: LanguageModel, words: Int32Array, h1: number, h2: number): number {
   let s = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
@@ -157,10 +157,10 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     const tok = allTokens[positions[p]];
     const capMid = tok.caps !== 'lower' && !tok.sentenceStart ? 1 : 0;
     const keepPhi = source.keepFeatures(tok.norm);
-    let keepScore = 0;
-    for (let f = 1; f < NUM_FEATURES; f++) keepScore += weights[f] * keepPhi[f];
+    const keepScore0 = staticScore(weights, keepPhi);
     const docRepeat = Math.log(Math.max(1, ctx.vocabulary.count(tok.norm)));
-    keepScore += weights[F['keep.capMid']] * capMid + weights[F['keep.docRepeat']] * docRepeat;
+    const keepScore =
+      keepScore0 + weights[F['keep.capMid']] * capMid + weights[F['keep.docRepeat']] * docRepeat;
     const keep: Edge = {
       start: p,
       end: p + 1,
