@@ -12,6 +12,7 @@ import { FORMATS, type FormatName } from '../formats/types.js';
 import { EXIT_ERROR, runCheck, runJsonl } from './check.js';
 import { type CliIO, DEFAULT_MAX_BYTES, parseBytes, parseUnit } from './io.js';
 import { runRestore } from './restore.js';
+import { registerServeCommand } from './serve.js';
 
 /** unspin's version, from package.json (two levels up from both src/cli and dist/cli). */
 export function readVersion(): string {
@@ -144,6 +145,7 @@ export function buildProgram(io: CliIO, version: string, setExit: (code: number)
       setExit(await runRestore(file, opts, io));
     });
 
+  registerServeCommand(program, io, setExit);
   return program;
 }
 
