@@ -17,6 +17,7 @@ import type {
 } from './protocol.js';
 
 const port = parentPort;
+const WARM_UP = 'The city authorities stated that the brand-new schools would open following spring.';
 if (!port) throw new Error('src/server/worker.ts must run in a worker thread');
 
 function failure(err: unknown): JobFailure {
@@ -61,6 +62,8 @@ async function start(): Promise<void> {
   try {
     if (config.indexTarget) throw new UnspinError('USAGE', 'source indexes are not supported by this build');
     engine = createEngine();
+    // One small check compiles the hot paths, so the first real request is not the slow one.
+    engine.check(WARM_UP);
   } catch (err) {
     port!.postMessage({ type: 'init-error', error: failure(err) } satisfies WorkerStatus);
     return;
