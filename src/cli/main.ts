@@ -11,6 +11,7 @@ import { UnspinError } from '../errors.js';
 import { FORMATS, type FormatName } from '../formats/types.js';
 import { EXIT_ERROR, runCheck, runJsonl } from './check.js';
 import { type CliIO, DEFAULT_MAX_BYTES, parseBytes, parseUnit } from './io.js';
+import { registerLmCommands } from './lm.js';
 import { runRestore } from './restore.js';
 import { registerServeCommand } from './serve.js';
 
@@ -146,6 +147,7 @@ export function buildProgram(io: CliIO, version: string, setExit: (code: number)
     });
 
   registerServeCommand(program, io, setExit);
+  registerLmCommands(program, io, setExit);
   return program;
 }
 

@@ -1,0 +1,274 @@
+/**
+ * Bounded-memory n-gram counting: an open-addressing hash table of (key, count) that, when full, is
+ * sorted and spilled to disk as a run; the runs (and what is still in memory) are then merged k-way into
+ * one sorted table.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { sortKeys } from './keys.js';
+
+/** Sorted unique n-gram keys ((lo, hi) pairs) with their counts. */
+export interface SortedCounts {
+  keys: Uint32Array;
+  counts: Uint32Array;
+  size: number;
+}
+
+function hash(lo: number, hi: number): number {
+  let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi ^ (lo >>> 15), 0x85ebca77);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Open-addressing (linear probing) table of 64-bit keys with 32-bit counts; a zero count marks a free slot. */
+export class CountTable {
+  private readonly keys: Uint32Array;
+  private readonly counts: Uint32Array;
+  private readonly mask: number;
+  /** Entries allowed before the table reports itself full (70% load). */
+  readonly limit: number;
+  size = 0;
+
+  /** A table for up to `entries` distinct keys. */
+  constructor(entries: number) {
+    let cap = 1024;
+    while (cap * 0.7 < entries) cap *= 2;
+    this.keys = new Uint32Array(2 * cap);
+    this.counts = new Uint32Array(cap);
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * 0.7);
+  }
+
+  /** Add `c` to the count of key (lo, hi). */
+  add(lo: number, hi: number, c: number): void {
+    const keys = this.keys;
+    const counts = this.counts;
+    let i = hash(lo, hi) & this.mask;
+    while (counts[i] !== 0) {
+      if (keys[2 * i] === lo && keys[2 * i + 1] === hi) {
+        counts[i] += c;
+        return;
+      }
+      i = (i + 1) & this.mask;
+    }
+    keys[2 * i] = lo;
+    keys[2 * i + 1] = hi;
+    counts[i] = c;
+    this.size++;
+  }
+
+  get full(): boolean {
+    return this.size >= this.limit;
+  }
+
+  private get(lo: number, hi: number): number {
+    let i = hash(lo, hi) & this.mask;
+    while (this.counts[i] !== 0) {
+      if (this.keys[2 * i] === lo && this.keys[2 * i + 1] === hi) return this.counts[i];
+      i = (i + 1) & this.mask;
+    }
+    return 0;
+  }
+
+  /** The entries sorted by key; the table is emptied. */
+  drain(): SortedCounts {
+    const n = this.size;
+    const keys = new Uint32Array(2 * n);
+    let k = 0;
+    for (let i = 0; i <= this.mask; i++) {
+      if (this.counts[i] !== 0) {
+        keys[2 * k] = this.keys[2 * i];
+        keys[2 * k + 1] = this.keys[2 * i + 1];
+        k++;
+      }
+    }
+    sortKeys(keys, n);
+    const counts = new Uint32Array(n);
+    for (let i = 0; i < n; i++) counts[i] = this.get(keys[2 * i], keys[2 * i + 1]);
+    this.counts.fill(0);
+    this.size = 0;
+    return { keys, counts, size: n };
+  }
+}
+
+const RECORD_WORDS = 3;
+const BLOCK_RECORDS = 1 << 16;
+
+/** Write sorted counts as a run file of (lo, hi, count) uint32 records. */
+export function writeRun(path: string, sorted: SortedCounts): void {
+  const fd = openSync(path, 'w');
+  try {
+    const block = new Uint32Array(BLOCK_RECORDS * RECORD_WORDS);
+    for (let start = 0; start < sorted.size; start += BLOCK_RECORDS) {
+      const end = Math.min(sorted.size, start + BLOCK_RECORDS);
+      for (let i = start, j = 0; i < end; i++, j += 3) {
+        block[j] = sorted.keys[2 * i];
+        block[j + 1] = sorted.keys[2 * i + 1];
+        block[j + 2] = sorted.counts[i];
+      }
+      const bytes = (end - start) * RECORD_WORDS * 4;
+      writeSync(fd, new Uint8Array(block.buffer, 0, bytes));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A cursor over a sorted source: a run file read in blocks, or sorted counts in memory. */
+interface Cursor {
+  lo: number;
+  hi: number;
+  count: number;
+  /** Advance; false at the end. */
+  next(): boolean;
+}
+
+function memoryCursor(s: SortedCounts): Cursor {
+  let i = -1;
+  const c: Cursor = {
+    lo: 0,
+    hi: 0,
+    count: 0,
+    next() {
+      if (++i >= s.size) return false;
+      c.lo = s.keys[2 * i];
+      c.hi = s.keys[2 * i + 1];
+      c.count = s.counts[i];
+      return true;
+    },
+  };
+  return c;
+}
+
+function fileCursor(path: string): Cursor & { close(): void } {
+  const fd = openSync(path, 'r');
+  const block = new Uint32Array(BLOCK_RECORDS * RECORD_WORDS);
+  const bytes = new Uint8Array(block.buffer);
+  let have = 0;
+  let at = 0;
+  const c = {
+    lo: 0,
+    hi: 0,
+    count: 0,
+    next(): boolean {
+      if (at >= have) {
+        let got = 0;
+        for (;;) {
+          const r = readSync(fd, bytes, got, bytes.length - got, null);
+          if (r === 0) break;
+          got += r;
+          if (got === bytes.length) break;
+        }
+        have = Math.floor(got / (RECORD_WORDS * 4));
+        at = 0;
+        if (have === 0) return false;
+      }
+      const j = at * RECORD_WORDS;
+      c.lo = block[j];
+      c.hi = block[j + 1];
+      c.count = block[j + 2];
+      at++;
+      return true;
+    },
+    close(): void {
+      closeSync(fd);
+    },
+  };
+  return c;
+}
+
+const before = (a: Cursor, b: Cursor): boolean => a.hi < b.hi || (a.hi === b.hi && a.lo < b.lo);
+
+/** Merge run files and in-memory sorted counts into one sorted table, summing the counts of equal keys. */
+export function mergeSorted(runFiles: readonly string[], inMemory: readonly SortedCounts[]): SortedCounts {
+  if (runFiles.length === 0 && inMemory.length === 1) return inMemory[0];
+  const files = runFiles.map(fileCursor);
+  const heap: Cursor[] = [];
+  for (const c of [...files, ...inMemory.map(memoryCursor)]) if (c.next()) heap.push(c);
+  const down = (i: number): void => {
+    const n = heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const m = r < n && before(heap[r], heap[l]) ? r : l;
+      if (!before(heap[m], heap[i])) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (let i = (heap.length >>> 1) - 1; i >= 0; i--) down(i);
+  let cap = Math.max(
+    1024,
+    inMemory.reduce((s, m) => s + m.size, 0),
+  );
+  let keys = new Uint32Array(2 * cap);
+  let counts = new Uint32Array(cap);
+  let n = 0;
+  try {
+    while (heap.length > 0) {
+      const top = heap[0];
+      if (n > 0 && keys[2 * n - 2] === top.lo && keys[2 * n - 1] === top.hi) {
+        counts[n - 1] += top.count;
+      } else {
+        if (n === cap) {
+          cap *= 2;
+          const k2 = new Uint32Array(2 * cap);
+          k2.set(keys);
+          keys = k2;
+          const c2 = new Uint32Array(cap);
+          c2.set(counts);
+          counts = c2;
+        }
+        keys[2 * n] = top.lo;
+        keys[2 * n + 1] = top.hi;
+        counts[n] = top.count;
+        n++;
+      }
+      if (!top.next()) {
+        const last = heap.pop() as Cursor;
+        if (heap.length > 0) heap[0] = last;
+      }
+      if (heap.length > 0) down(0);
+    }
+  } finally {
+    for (const f of files) f.close();
+  }
+  return { keys: keys.subarray(0, 2 * n), counts: counts.subarray(0, n), size: n };
+}
+
+/**
+ * Counts for one order: a hash table that spills sorted runs into `dir` whenever it fills, so memory
+ * stays bounded by the table whatever the corpus size.
+ */
+export class SpillingCounter {
+  private readonly table: CountTable;
+  readonly runs: string[] = [];
+
+  constructor(
+    entries: number,
+    private readonly dir: string,
+    private readonly name: string,
+  ) {
+    this.table = new CountTable(entries);
+  }
+
+  add(lo: number, hi: number, c = 1): void {
+    this.table.add(lo, hi, c);
+    if (this.table.full) this.spill();
+  }
+
+  /** Write what the table holds as a new run. */
+  spill(): void {
+    if (this.table.size === 0) return;
+    const path = join(this.dir, `${this.name}-${this.runs.length}.run`);
+    writeRun(path, this.table.drain());
+    this.runs.push(path);
+  }
+
+  /** What the table holds now, sorted (the table is emptied). */
+  drain(): SortedCounts {
+    return this.table.drain();
+  }
+}

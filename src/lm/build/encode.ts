@@ -1,0 +1,141 @@
+/**
+ * The two counting passes over one share of the corpus (run in a worker thread or in-process):
+ *
+ * 1. `StreamEncoder` tokenizes text into sentences of words, numbers each new word with a *local* id and
+ *    appends the ids to a stream file on disk (a sentence ends with SENTENCE_END), counting words.
+ * 2. `countStream` re-reads that stream once the global vocabulary is known, maps local ids to global
+ *    ones and counts n-grams into spilling hash tables.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { forEachTrainingWord } from './corpus.js';
+import { SpillingCounter } from './counts.js';
+import { packKey } from './keys.js';
+
+const SENTENCE_END = 0xffffffff;
+const BUFFER_IDS = 1 << 18;
+
+/** Words of one share, with how often each was seen. */
+export interface ShareVocabulary {
+  words: string[];
+  counts: number[];
+  tokens: number;
+  sentences: number;
+}
+
+export class StreamEncoder {
+  private readonly ids = new Map<string, number>();
+  private readonly words: string[] = [];
+  private readonly counts: number[] = [];
+  private readonly fd: number;
+  private readonly buffer = new Uint32Array(BUFFER_IDS);
+  private used = 0;
+  tokens = 0;
+  sentences = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  encode(text: string): void {
+    forEachTrainingWord(text, this.onWord, this.onSentenceEnd);
+  }
+
+  private readonly onWord = (w: string): void => {
+    let id = this.ids.get(w);
+    if (id === undefined) {
+      id = this.words.length;
+      this.ids.set(w, id);
+      this.words.push(w);
+      this.counts.push(0);
+    }
+    this.counts[id]++;
+    this.push(id);
+    this.tokens++;
+  };
+
+  private readonly onSentenceEnd = (): void => {
+    this.push(SENTENCE_END);
+    this.sentences++;
+  };
+
+  private push(id: number): void {
+    if (this.used === BUFFER_IDS) this.flush();
+    this.buffer[this.used++] = id;
+  }
+
+  private flush(): void {
+    if (this.used > 0) writeSync(this.fd, new Uint8Array(this.buffer.buffer, 0, this.used * 4));
+    this.used = 0;
+  }
+
+  /** Close the stream; the share's vocabulary. */
+  finish(): ShareVocabulary {
+    this.flush();
+    closeSync(this.fd);
+    return { words: this.words, counts: this.counts, tokens: this.tokens, sentences: this.sentences };
+  }
+}
+
+export interface CountSpec {
+  order: number;
+  bits: number;
+  bos: number;
+  eos: number;
+  /** Hash-table entries per order before it spills. */
+  tableEntries: number;
+  /** Directory for run files, and a prefix naming this share's runs. */
+  dir: string;
+  name: string;
+}
+
+/**
+ * Count the n-grams of an id stream: for each position of each padded sentence `<s> w… </s>`, the longest
+ * n-gram ending there (order N, or shorter at the start where it begins with `<s>`). Returns one counter
+ * per order 2..N (index n - 2); only order N and the `<s>`-initial shorter n-grams are counted here, the
+ * rest are derived from them.
+ */
+export function countStream(path: string, localToGlobal: Int32Array, spec: CountSpec): SpillingCounter[] {
+  const N = spec.order;
+  const counters: SpillingCounter[] = [];
+  for (let n = 2; n <= N; n++) {
+    // The <s>-initial orders hold at most one n-gram per sentence: a small table is enough.
+    const entries = n === N ? spec.tableEntries : Math.max(1024, spec.tableEntries >>> 3);
+    counters.push(new SpillingCounter(entries, spec.dir, `${spec.name}-o${n}`));
+  }
+  const key = new Uint32Array(2);
+  let sent = new Int32Array(1024);
+  let len = 1;
+  sent[0] = spec.bos;
+  const fd = openSync(path, 'r');
+  const block = new Uint32Array(BUFFER_IDS);
+  const bytes = new Uint8Array(block.buffer);
+  try {
+    for (;;) {
+      const got = readSync(fd, bytes, 0, bytes.length, null);
+      if (got === 0) break;
+      const n = got >>> 2; // the writer only writes whole ids, and reads of a regular file are whole
+      for (let i = 0; i < n; i++) {
+        const id = block[i];
+        if (len + 1 >= sent.length) {
+          const bigger = new Int32Array(sent.length * 2);
+          bigger.set(sent);
+          sent = bigger;
+        }
+        if (id !== SENTENCE_END) {
+          sent[len++] = localToGlobal[id];
+          continue;
+        }
+        sent[len++] = spec.eos;
+        for (let j = 1; j < len; j++) {
+          const m = j + 1 < N ? j + 1 : N;
+          packKey(spec.bits, sent, j - m + 1, m, key, 0);
+          counters[m - 2].add(key[0], key[1]);
+        }
+        len = 1;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return counters;
+}
