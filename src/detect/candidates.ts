@@ -7,6 +7,7 @@
  * by the lattice builder.
  */
 
+import type { TermIndex } from '../lexicon/terms.js';
 import type { Lexicon } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
 import type { LanguageModel } from '../lm/types.js';
@@ -15,8 +16,8 @@ import { F, NUM_FEATURES, staticScore } from './features.js';
 import type { FrequencyTable } from './frequencies.js';
 
 /** The channel that proposes a candidate. */
-export const KIND = { keep: 0, thesaurus: 1, number: 2, filler: 3, spelling: 4, user: 5 } as const;
-export const KIND_NAMES = ['keep', 'thesaurus', 'number', 'filler', 'spelling', 'user'] as const;
+export const KIND = { keep: 0, thesaurus: 1, number: 2, filler: 3, spelling: 4, user: 5, term: 6 } as const;
+export const KIND_NAMES = ['keep', 'thesaurus', 'number', 'filler', 'spelling', 'user', 'term'] as const;
 
 /** A document-independent candidate reading of an observed span. */
 export interface Template {
@@ -66,6 +67,9 @@ export class CandidateSource {
   private readonly synonymLogMass: Float32Array;
   private readonly entryLm: Array<Int32Array | undefined>;
   private readonly scratch = new Float32Array(NUM_FEATURES);
+  /** Multiword terms proposed as phrase-level originals (see `useTerms`). */
+  private terms: TermIndex | undefined;
+  private readonly termOptionCache = new Map<string, ReadonlyMap<string, TermOption>>();
 
   constructor(
     readonly lm: LanguageModel,
@@ -78,6 +82,16 @@ export class CandidateSource {
     this.entryLogFreq = frequencies?.logFreq ?? new Float32Array(lexicon.size).fill(Number.NaN);
     this.synonymLogMass = frequencies?.synonymLogMass ?? new Float32Array(lexicon.size).fill(Number.NaN);
     this.entryLm = new Array(lexicon.size);
+  }
+
+  /**
+   * Propose multiword terms (src/lexicon/terms.ts) as originals of observed phrases of the same length
+   * whose words are each the term's word or one it could have become; `undefined` turns this off.
+   */
+  useTerms(terms: TermIndex | undefined): void {
+    this.terms = terms;
+    this.spanCache.clear();
+    this.termOptionCache.clear();
   }
 
   /** Compute the frequency table for every entry (scripts/build-frequencies.ts ships it). */
@@ -228,6 +242,7 @@ export class CandidateSource {
           );
       }
       this.addFillers(norms, drafts);
+      if (this.terms) this.addTerms(norms, key, drafts);
     }
     // Rank before context is known by the channel score plus the context-free language-model score
     // of the original, the best guess of the local score without context. Drafts are ranked on the
@@ -282,6 +297,72 @@ export class CandidateSource {
       if (fillerPart.join(' ') !== rule.filler || !rule.applies(norms[keptAt])) continue;
       out.push(this.draft(norms[keptAt], norms[keptAt], KIND.filler, norms.length, 0, 0, 1, -1, 0));
     }
+  }
+
+  /**
+   * Term candidates: terms of the span's length whose every word is the observed word or an original the
+   * observed word could stand for, at least one of them different. Scored like a thesaurus phrase: the
+   * channel features add up over the changed words (fan-outs multiply, choice log-probabilities add). An
+   * observed phrase that is itself a term is an established collocation and gets none.
+   */
+  private addTerms(norms: readonly string[], key: string, out: Draft[]): void {
+    const terms = this.terms!;
+    if (norms.length > terms.maxWords || terms.lookup(key) >= 0) return;
+    const options = norms.map((w) => this.termOptions(w));
+    if (options.every((o) => o.size <= 1)) return;
+    for (const m of terms.match(options)) {
+      let changed = 0;
+      let fanout = 1;
+      let choice = 0;
+      let sources = 0;
+      let pos = 0;
+      let rank = -1;
+      for (const p of m.picks) {
+        if (p.same) continue;
+        changed++;
+        fanout *= Math.max(1, p.fanout);
+        choice += p.choice;
+        sources |= p.sources;
+        pos = p.pos;
+        rank = Math.max(rank, p.rank);
+      }
+      if (changed === 0) continue;
+      const surface = terms.text(m.term);
+      out.push(this.draft(surface, surface, KIND.term, norms.length, sources, pos, fanout, rank, choice));
+    }
+  }
+
+  /** What an observed word could stand for inside a term: itself, and its single-word originals re-inflected. */
+  private termOptions(norm: string): ReadonlyMap<string, TermOption> {
+    let m = this.termOptionCache.get(norm);
+    if (m) return m;
+    const terms = this.terms!;
+    const map = new Map<string, TermOption>([[norm, SAME_WORD]]);
+    if (!STOPWORDS.has(norm)) {
+      for (const a of this.analyses(norm)) {
+        const id = this.lexicon.lookup(a.lemma);
+        if (id < 0) continue;
+        for (const o of this.lexicon.origins(id)) {
+          const text = this.lexicon.text(o.id);
+          if (text.includes(' ')) continue;
+          const surface =
+            a.form === 'base' ? text : this.morph.inflectPhrase(text, a.form, a.pos || o.pos || undefined);
+          if (map.has(surface) || !terms.hasWord(surface)) continue;
+          map.set(surface, {
+            same: false,
+            fanout: o.fanout,
+            sources: o.sources,
+            pos: o.pos,
+            rank: o.rank,
+            choice: Math.LN10 * this.logChoice(id, o.id),
+          });
+        }
+      }
+    }
+    m = map;
+    if (this.termOptionCache.size > 50_000) this.termOptionCache.clear();
+    this.termOptionCache.set(norm, m);
+    return m;
   }
 
   /** Language-model ids of a lexicon entry's text (cached per entry). */
@@ -355,7 +436,7 @@ export class CandidateSource {
       d.surface ?? (d.form && d.form !== 'base' ? this.morph.inflectPhrase(lemma, d.form, d.formPos) : lemma);
     const lmIds = this.lmIds(surface);
     // An original the language model cannot score cannot be supported by context: skip it.
-    if (d.kind === KIND.thesaurus && lmIds.includes(-1)) return undefined;
+    if ((d.kind === KIND.thesaurus || d.kind === KIND.term) && lmIds.includes(-1)) return undefined;
     const { uni, prior } = this.unigrams(lmIds);
     const phi = this.config.features ? new Float32Array(NUM_FEATURES) : this.scratch;
     this.fill(phi, d, lmIds, uni);
@@ -368,6 +449,18 @@ export class CandidateSource {
     return this.finish(this.draft(surface, surface, kind, spanWords, 0, 0, 1, -1, 0));
   }
 }
+
+/** One word an observed word could stand for inside a term, with the channel evidence of that swap. */
+interface TermOption {
+  same: boolean;
+  fanout: number;
+  sources: number;
+  pos: number;
+  rank: number;
+  choice: number;
+}
+
+const SAME_WORD: TermOption = { same: true, fanout: 1, sources: 0, pos: 0, rank: -1, choice: 0 };
 
 /** A candidate before inflection: enough to rank it cheaply. */
 interface Draft {

@@ -1,0 +1,154 @@
+/**
+ * Multiword terms of technical English ("neural network", "random forest", "breast cancer"), mined from
+ * the technical corpus by frequency and association (scripts/build-terms.ts writes `data/terms.tsv`).
+ *
+ * They become phrase-level candidates: for an observed phrase ("neural organization"), every term of the
+ * same length whose words are each either the observed word or one the observed word could have replaced
+ * (a thesaurus origin, re-inflected to the observed form) is a candidate original, provided at least one
+ * word differs. The index maps (length, position, word) to the terms with that word there, so a look-up
+ * walks the postings of one position and checks the others against small sets.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dataPath } from '../data.js';
+import { UnspinError } from '../errors.js';
+
+export const TERMS_FILE = 'terms.tsv';
+/** First line of the terms file: the column names. */
+export const TERMS_HEADER = 'term\tcount\tscore';
+
+export interface Term {
+  /** Lower-case words, as the tokenizer normalises them. */
+  words: readonly string[];
+  /** Occurrences in the training corpus. */
+  count: number;
+  /** Association of the words (least log-likelihood ratio over the term's binary splits). */
+  score: number;
+}
+
+/** A term matched against an observed phrase, with what each observed word maps to. */
+export interface TermMatch<T> {
+  term: number;
+  /** Per position: the option the observed word offered for the term's word. */
+  picks: T[];
+}
+
+const key = (length: number, position: number, word: string) => `${length}\u0001${position}\u0001${word}`;
+
+export class TermIndex {
+  private readonly postings = new Map<string, number[]>();
+  private readonly byText = new Map<string, number>();
+  private readonly words = new Set<string>();
+  readonly maxWords: number;
+
+  constructor(readonly terms: readonly Term[]) {
+    let max = 0;
+    terms.forEach((t, id) => {
+      const n = t.words.length;
+      max = Math.max(max, n);
+      this.byText.set(t.words.join(' '), id);
+      t.words.forEach((w, pos) => {
+        this.words.add(w);
+        const k = key(n, pos, w);
+        const list = this.postings.get(k);
+        if (list) list.push(id);
+        else this.postings.set(k, [id]);
+      });
+    });
+    this.maxWords = max;
+  }
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  /** Whether some term has this word (at any position). */
+  hasWord(word: string): boolean {
+    return this.words.has(word);
+  }
+
+  /** Id of a term by its lower-case text, or -1. */
+  lookup(text: string): number {
+    return this.byText.get(text) ?? -1;
+  }
+
+  text(id: number): string {
+    return this.terms[id].words.join(' ');
+  }
+
+  /** Ids of the terms of `length` words that have `word` at `position`. */
+  at(length: number, position: number, word: string): readonly number[] {
+    return this.postings.get(key(length, position, word)) ?? [];
+  }
+
+  /**
+   * Terms whose word at each position is a key of `options[position]` (the words the observed word there
+   * could stand for, the observed word itself included), with the chosen option per position. The
+   * position with the fewest postings is walked; the others are checked by map look-up.
+   */
+  match<T>(options: ReadonlyArray<ReadonlyMap<string, T>>): TermMatch<T>[] {
+    const n = options.length;
+    if (n < 2 || n > this.maxWords) return [];
+    let pivot = 0;
+    let best = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < n; p++) {
+      let total = 0;
+      for (const w of options[p].keys()) total += this.at(n, p, w).length;
+      if (total < best) {
+        best = total;
+        pivot = p;
+      }
+      if (total === 0) return [];
+    }
+    const out: TermMatch<T>[] = [];
+    for (const [w, pick] of options[pivot]) {
+      for (const id of this.at(n, pivot, w)) {
+        const words = this.terms[id].words;
+        const picks: T[] = new Array(n);
+        let ok = true;
+        for (let p = 0; p < n && ok; p++) {
+          if (p === pivot) {
+            picks[p] = pick;
+            continue;
+          }
+          const o = options[p].get(words[p]);
+          if (o === undefined) ok = false;
+          else picks[p] = o;
+        }
+        if (ok) out.push({ term: id, picks });
+      }
+    }
+    return out;
+  }
+}
+
+/** Parse the terms file (`term<TAB>count<TAB>score` per line after the header). */
+export function parseTerms(text: string, source = TERMS_FILE): TermIndex {
+  const lines = text.split('\n');
+  if (lines[0]?.trim() !== TERMS_HEADER) {
+    throw new UnspinError('BAD_MODEL', `${source}: not a terms file (expected the header "${TERMS_HEADER}")`);
+  }
+  const terms: Term[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    const [text, count, score] = line.split('\t');
+    const words = text?.split(' ').filter(Boolean) ?? [];
+    if (words.length < 2 || count === undefined || score === undefined) {
+      throw new UnspinError('BAD_MODEL', `${source}:${i + 1}: malformed term line`);
+    }
+    terms.push({ words, count: Number(count), score: Number(score) });
+  }
+  return new TermIndex(terms);
+}
+
+/** The shipped terms (`data/terms.tsv`), or undefined when the file is not there. */
+export function loadTerms(path = dataPath(TERMS_FILE)): TermIndex | undefined {
+  if (!existsSync(path)) return undefined;
+  return parseTerms(readFileSync(path, 'utf8'), path);
+}
+
+/** Serialise terms in the file format `parseTerms` reads. */
+export function formatTerms(terms: readonly Term[]): string {
+  const lines = terms.map((t) => `${t.words.join(' ')}\t${t.count}\t${t.score.toFixed(1)}`);
+  return `${TERMS_HEADER}\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { mineTerms, segments } from '../scripts/lib/term-mining.js';
+import { CandidateSource, KIND } from '../src/detect/candidates.js';
+import { Detector } from '../src/detect/detector.js';
+import { defaultWeights } from '../src/detect/features.js';
+import { UnspinError } from '../src/errors.js';
+import { formatTerms, parseTerms, type Term, TermIndex } from '../src/lexicon/terms.js';
+import { toyLexicon, toyLm, toyMorph } from './helpers/toy-models.js';
+
+const STOP = new Set('the a of and is to in on with we for'.split(' '));
+
+describe('term mining', () => {
+  // "random forest" always together; "large model" from frequent words that also occur apart;
+  // "forest" seen alone twice; "large" and "model" very often apart.
+  const lines = [
+    ...Array(12).fill('We fit a random forest to the data.'),
+    ...Array(6).fill('A large model, and a large model again.'),
+    ...Array(20).fill('The model is large; the model is slow.'),
+    ...Array(2).fill('A forest of trees.'),
+    ...Array(3).fill('Deep neural network layers, with neural network weights.'),
+  ];
+  const corpus = function* () {
+    for (const l of lines) yield* segments(l);
+  };
+  const terms = mineTerms(corpus, {
+    minCount: 3,
+    maxWords: 4,
+    minScore: 1,
+    maxTerms: 100,
+    isStopword: (w) => STOP.has(w),
+  });
+  const text = terms.map((t) => t.words.join(' '));
+
+  it('splits lines into word segments at punctuation', () => {
+    expect(segments('A large model, and a large model again.')).toEqual([
+      ['a', 'large', 'model'],
+      ['and', 'a', 'large', 'model', 'again'],
+    ]);
+    expect(segments('x = 2 + y; the fit - quickly')).toEqual([['the', 'fit']]);
+  });
+
+  it('ranks a pair that always co-occurs above frequent words that meet by chance', () => {
+    expect(text).toContain('random forest');
+    expect(text).toContain('large model');
+    expect(text.indexOf('random forest')).toBeLessThan(text.indexOf('large model'));
+    const rf = terms.find((t) => t.words.join(' ') === 'random forest')!;
+    expect(rf.count).toBe(12);
+  });
+
+  it('mines longer terms and keeps stopwords and rare n-grams out', () => {
+    expect(text).toContain('neural network');
+    expect(text).toContain('deep neural network');
+    expect(text.some((t) => t.split(' ').some((w) => STOP.has(w)))).toBe(false);
+    // "forest trees" never occurs as a run: "of" breaks it.
+    expect(text).not.toContain('forest trees');
+  });
+
+  it('round-trips through the terms file format and rejects a malformed one', () => {
+    const parsed = parseTerms(formatTerms(terms));
+    expect(parsed.size).toBe(terms.length);
+    expect(parsed.lookup('random forest')).toBeGreaterThanOrEqual(0);
+    expect(() => parseTerms('not a terms file\n')).toThrow(UnspinError);
+  });
+});
+
+const termList = (...texts: string[]): Term[] =>
+  texts.map((t) => ({ words: t.split(' '), count: 10, score: 100 }));
+
+describe('term candidates', () => {
+  const lm = toyLm(
+    {
+      neural: -4,
+      network: -4,
+      networks: -4.2,
+      organization: -3.5,
+      organizations: -3.7,
+      web: -3.5,
+      random: -3.5,
+      forest: -4,
+      arbitrary: -4,
+      timberland: -6,
+      learn: -3.5,
+      the: -1,
+      weights: -4,
+      cat: -4,
+    },
+    {
+      'neural networks': -0.2,
+      'networks learn': -0.3,
+      'learn the': -0.5,
+      'the weights': -0.5,
+      'weights </s>': -0.3,
+      '<s> neural': -2,
+    },
+  );
+  const lexicon = toyLexicon({
+    network: ['organization', 'web'],
+    random: ['arbitrary'],
+    forest: ['timberland', 'woods'],
+  });
+  const index = new TermIndex(termList('neural network', 'neural networks', 'random forest', 'deep web'));
+  const source = () => {
+    const s = new CandidateSource(lm, lexicon, toyMorph, defaultWeights().w, { maxPerSpan: 40 });
+    s.useTerms(index);
+    return s;
+  };
+  const termSurfaces = (s: CandidateSource, phrase: string) =>
+    s
+      .forSpan(phrase.split(' '))
+      .filter((t) => t.kind === KIND.term)
+      .map((t) => t.surface);
+
+  it('matches terms word by word through the index', () => {
+    const opts = [
+      new Map([['neural', 'same']]),
+      new Map([
+        ['organization', 'same'],
+        ['network', 'swap'],
+      ]),
+    ];
+    expect(index.match(opts).map((m) => [index.text(m.term), m.picks])).toEqual([
+      ['neural network', ['same', 'swap']],
+    ]);
+  });
+
+  it('proposes "neural network" for "neural organization" through the thesaurus', () => {
+    const s = source();
+    expect(termSurfaces(s, 'neural organization')).toEqual(['neural network']);
+    expect(termSurfaces(s, 'arbitrary timberland')).toEqual(['random forest']);
+  });
+
+  it('keeps the observed inflection: "neural organizations" → "neural networks"', () => {
+    expect(termSurfaces(source(), 'neural organizations')).toEqual(['neural networks']);
+  });
+
+  it('proposes nothing when no word differs, or when the observed phrase is itself a term', () => {
+    const s = source();
+    expect(termSurfaces(s, 'neural cat')).toEqual([]);
+    expect(termSurfaces(s, 'neural network')).toEqual([]);
+  });
+
+  it('proposes nothing once terms are turned off', () => {
+    const s = source();
+    s.useTerms(undefined);
+    expect(termSurfaces(s, 'neural organization')).toEqual([]);
+  });
+
+  it('restores a tortured phrase with the observed capitalisation', () => {
+    const detector = new Detector(lm, lexicon, toyMorph, defaultWeights());
+    detector.source.useTerms(index);
+    const text = 'Neural organizations learn the weights.';
+    const r = detector.check(text, { minConfidence: 0.3 });
+    const f = r.findings.find((x) => x.start === 0);
+    expect(f?.text).toBe('Neural organizations');
+    expect(f?.suggestions[0].text).toBe('Neural networks');
+    detector.source.useTerms(undefined);
+    const without = detector.check(text, { minConfidence: 0.3 });
+    expect(without.findings.some((x) => x.suggestions[0]?.text === 'Neural networks')).toBe(false);
+  });
+});
