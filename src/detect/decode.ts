@@ -58,12 +58,19 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
   const back = new Int32Array(count).fill(-1);
   const edgeIndex: Edge[] = new Array(count);
 
-  const history = (pred: Edge): [number, number] => {
+  // The two words before an edge's successor: the edge's own last words, padded from the observed stream
+  // before it. Two functions rather than a tuple: this runs once per transition.
+  const observedBefore = (pred: Edge, back: number): number => {
+    const i = streamStart[pred.start] - back;
+    return i >= 0 ? stream[i] : i === -1 ? lm.bos : -1;
+  };
+  const lastWord = (pred: Edge): number => {
     const w = pred.words;
-    if (w.length >= 2) return [w[w.length - 1], w[w.length - 2]];
-    const i = streamStart[pred.start];
-    const before = i > 0 ? stream[i - 1] : lm.bos;
-    return [w.length === 1 ? w[0] : before, w.length === 1 ? before : i > 1 ? stream[i - 2] : -1];
+    return w.length > 0 ? w[w.length - 1] : observedBefore(pred, 1);
+  };
+  const wordBeforeLast = (pred: Edge): number => {
+    const w = pred.words;
+    return w.length >= 2 ? w[w.length - 2] : observedBefore(pred, 2 - w.length);
   };
 
   for (let p = 0; p < n; p++) {
@@ -85,8 +92,7 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
       for (let j = 0; j < preds.length; j++) {
         const pred = preds[j];
         const pi = pred.index;
-        const [h1, h2] = history(pred);
-        const t = lmWeight * scoreWords(lm, e.words, h1, h2);
+        const t = lmWeight * scoreWords(lm, e.words, lastWord(pred), wordBeforeLast(pred));
         trans[to + j] = t;
         a = logAddExp(a, alpha[pi] + t);
         if (delta[pi] + t > d) {
@@ -107,8 +113,7 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
   let bestScore = Number.NEGATIVE_INFINITY;
   for (const e of endingAt[n]) {
     const ei = e.index;
-    const [h1, h2] = history(e);
-    const t = lmWeight * lm.logProb(lm.eos, h1, h2);
+    const t = lmWeight * lm.logProb(lm.eos, lastWord(e), wordBeforeLast(e));
     beta[ei] = t;
     z = logAddExp(z, alpha[ei] + t);
     if (delta[ei] + t > bestScore) {

@@ -38,12 +38,26 @@ export function encodeFrequencies(table: FrequencyTable, lexiconSha256: string):
   return buf;
 }
 
-/** The table for this lexicon build, or undefined when the file is absent or belongs to another build. */
+/** Tables already read, by path and lexicon build: engines in one process share them (read-only). */
+const loaded = new Map<string, FrequencyTable | undefined>();
+
+/**
+ * The table for this lexicon build, or undefined when the file is absent or belongs to another build.
+ * Read once per process; callers must not write into it.
+ */
 export function loadFrequencies(
   entries: number,
   lexiconSha256: string,
   path = dataPath(FREQUENCY_FILE),
 ): FrequencyTable | undefined {
+  const key = `${path}\0${entries}\0${lexiconSha256}`;
+  if (loaded.has(key)) return loaded.get(key);
+  const table = readFrequencies(entries, lexiconSha256, path);
+  loaded.set(key, table);
+  return table;
+}
+
+function readFrequencies(entries: number, lexiconSha256: string, path: string): FrequencyTable | undefined {
   if (!existsSync(path)) return undefined;
   const buf = readFileSync(path);
   if (buf.length < HEADER || buf.toString('ascii', 0, 8) !== MAGIC || buf.readUInt32LE(8) !== VERSION) {

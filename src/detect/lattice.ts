@@ -117,41 +117,54 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
   }
   const endBase = m > 0 ? lm.logProb(lm.eos, stream[m - 1], m > 1 ? stream[m - 2] : lm.bos) : 0;
 
-  const historyAt = (i: number): [number, number] => [
-    i > 0 ? stream[i - 1] : lm.bos,
-    i > 1 ? stream[i - 2] : i === 1 ? lm.bos : -1,
-  ];
-
-  /** LM gain of reading positions [p, q) as `words` instead of the observed words, context as observed. */
-  const lmGain = (p: number, q: number, words: Int32Array): number => {
+  /** Observed log10 score of the stretch a reading of [p, q) is compared on: itself plus two words after. */
+  const baseOf = (p: number, q: number): number => {
+    const j = streamStart[q];
+    const future = Math.min(2, m - j);
+    const base = prefix[j + future] - prefix[streamStart[p]];
+    return future < 2 ? base + endBase : base;
+  };
+  /** log10 of `words` read at position p, given the two observed words before it. */
+  const leftScore = (p: number, words: Int32Array): number => {
     const i0 = streamStart[p];
-    let [h1, h2] = historyAt(i0);
-    let s = scoreWords(lm, words, h1, h2);
+    return scoreWords(
+      lm,
+      words,
+      i0 > 0 ? stream[i0 - 1] : lm.bos,
+      i0 > 1 ? stream[i0 - 2] : i0 === 1 ? lm.bos : -1,
+    );
+  };
+  /** log10 of the (up to two) observed words after q, and of the sentence end if it is that close, after `words`. */
+  const rightScore = (p: number, q: number, words: Int32Array): number => {
+    const i0 = streamStart[p];
+    let h1 = i0 > 0 ? stream[i0 - 1] : lm.bos;
+    let h2 = i0 > 1 ? stream[i0 - 2] : i0 === 1 ? lm.bos : -1;
     if (words.length > 0) {
       h2 = words.length > 1 ? words[words.length - 2] : h1;
       h1 = words[words.length - 1];
     }
     const j = streamStart[q];
     const future = Math.min(2, m - j);
+    let s = 0;
     for (let k = 0; k < future; k++) {
       const w = stream[j + k];
       s += lm.logProb(w, h1, h2);
       h2 = h1;
       h1 = w;
     }
-    let base = prefix[j + future] - prefix[i0];
-    if (future < 2) {
-      s += lm.logProb(lm.eos, h1, h2);
-      base += endBase;
-    }
-    return s - base;
+    if (future < 2) s += lm.logProb(lm.eos, h1, h2);
+    return s;
   };
+  /** LM gain of reading positions [p, q) as `words` instead of the observed words, context as observed. */
+  const lmGain = (p: number, q: number, words: Int32Array): number =>
+    leftScore(p, words) + rightScore(p, q, words) - baseOf(p, q);
 
   const wLm = weights[F.lm];
   const startingAt: Edge[][] = new Array(n);
   const endingAt: Edge[][] = Array.from({ length: n + 1 }, () => []);
   const contiguous = (p: number) =>
     p + 1 < n && positions[p + 1] === positions[p] + 1 && allTokens[positions[p + 1]].kind === 'word';
+  const pending = new PositionCandidates(options.perPosition);
 
   for (let p = 0; p < n; p++) {
     const tok = allTokens[positions[p]];
@@ -178,6 +191,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
       keep.phi[F['keep.docRepeat']] = docRepeat;
     }
     const subs: Edge[] = [];
+    pending.reset();
     // Abbreviations ("Mr.", "U.S.") are not spinner material.
     if (!ctx.protect.has(tok.norm) && !tok.norm.includes('.')) {
       const norms: string[] = [];
@@ -188,32 +202,42 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
         if (t.kind !== 'word' && !(L === 1 && t.kind === 'number')) break;
         norms.push(t.norm);
         const templates = source.forSpan(norms, t.kind === 'number');
+        if (templates.length === 0) continue;
+        const base = baseOf(p, p + L);
         for (const tpl of templates) {
           const docHas = ctx.vocabulary.has(tpl.lemma) ? 1 : 0;
           const score =
             tpl.score + weights[F['sub.docHasOriginal']] * docHas + weights[F['sub.capMid']] * capMid;
-          const edge: Edge = {
-            start: p,
-            end: p + L,
-            words: tpl.lmIds,
-            template: tpl,
-            kind: tpl.kind,
-            score,
-            lmGain: lmGain(p, p + L, tpl.lmIds),
-            endSlot: 0,
-            index: 0,
-          };
           if (options.training) {
+            const edge = newEdge(p, p + L, tpl, score, lmGain(p, p + L, tpl.lmIds));
             edge.phi = Float32Array.from(tpl.phi!);
             edge.phi[F['sub.docHasOriginal']] = docHas;
             edge.phi[F['sub.capMid']] = capMid;
             edge.phi[F.lm] = edge.lmGain;
+            subs.push(edge);
+            continue;
           }
-          subs.push(edge);
+          // Log-probabilities are at most 0, so the words after the span can only lower a reading's
+          // score: one whose left part alone cannot reach the position's best few is not scored
+          // further (the result is the same as scoring it in full).
+          const left = leftScore(p, tpl.lmIds);
+          const bound = score + wLm * (left - base);
+          if (bound <= pending.threshold()) pending.skip(tpl, L, score, bound, left - base);
+          else pending.add(tpl, L, score, left + rightScore(p, p + L, tpl.lmIds) - base, wLm);
         }
       }
     }
-    startingAt[p] = [keep, ...(options.training ? subs : prune(subs, keepScore, wLm, options))];
+    if (options.training) startingAt[p] = [keep, ...subs];
+    else {
+      const kept = pending.select(keepScore, options.minLocalPosterior, (i) =>
+        pending.refine(i, rightScore(p, p + pending.span[i], pending.templates[i].lmIds), wLm),
+      );
+      const edges: Edge[] = [keep];
+      for (const i of kept) {
+        edges.push(newEdge(p, p + pending.span[i], pending.templates[i], pending.score[i], pending.gain[i]));
+      }
+      startingAt[p] = edges;
+    }
   }
   // A phrase edge replaces several keep edges: charge it their keep scores beyond the first, so the
   // chain compares it with keeping the phrase exactly as the local model (and its training) does.
@@ -227,15 +251,120 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
   return { tokens: positions, startingAt, endingAt, stream, streamStart };
 }
 
-/** Keep the best few substitutions by local score, none if even the best is implausible here. */
-function prune(subs: Edge[], keepScore: number, wLm: number, options: LatticeOptions): Edge[] {
-  if (subs.length === 0) return subs;
-  const local = (e: Edge) => e.score + wLm * e.lmGain;
-  subs.sort((a, b) => local(b) - local(a));
-  // Local posterior of the best substitution against keep and all the others (log-sum-exp).
-  const best = local(subs[0]);
-  let z = Math.exp(keepScore - best);
-  for (const e of subs) z += Math.exp(local(e) - best);
-  if (1 / z < options.minLocalPosterior) return [];
-  return subs.length > options.perPosition ? subs.slice(0, options.perPosition) : subs;
+function newEdge(start: number, end: number, template: Template, score: number, lmGain: number): Edge {
+  return {
+    start,
+    end,
+    words: template.lmIds,
+    template,
+    kind: template.kind,
+    score,
+    lmGain,
+    endSlot: 0,
+    index: 0,
+  };
+}
+
+/**
+ * The substitutions proposed at one position, scored lazily and pruned to the best few by local score
+ * (static score plus weighted LM gain in the local window). A reading whose upper bound cannot reach
+ * the current best few is only recorded with that bound; its exact score is computed only when the
+ * position's keep-or-substitute test cannot be decided from the bounds. Reused across positions.
+ */
+class PositionCandidates {
+  templates: Template[] = [];
+  span: number[] = [];
+  score: number[] = [];
+  /** Exact LM gain (log10) once known, else the left part minus the base. */
+  gain: number[] = [];
+  /** Local score: exact, or an upper bound while `exact` is false. */
+  local: number[] = [];
+  exact: boolean[] = [];
+  private count = 0;
+  /** Local scores of the best `k` exact readings so far, descending. */
+  private readonly top: number[] = [];
+
+  constructor(private readonly k: number) {}
+
+  reset(): void {
+    this.count = 0;
+    this.top.length = 0;
+  }
+
+  /** The local score a reading must beat to enter the best k. */
+  threshold(): number {
+    return this.top.length < this.k ? Number.NEGATIVE_INFINITY : this.top[this.k - 1];
+  }
+
+  private push(tpl: Template, span: number, score: number, gain: number, local: number, exact: boolean) {
+    const i = this.count++;
+    this.templates[i] = tpl;
+    this.span[i] = span;
+    this.score[i] = score;
+    this.gain[i] = gain;
+    this.local[i] = local;
+    this.exact[i] = exact;
+    return i;
+  }
+
+  add(tpl: Template, span: number, score: number, gain: number, wLm: number): void {
+    const local = score + wLm * gain;
+    this.push(tpl, span, score, gain, local, true);
+    this.enterTop(local);
+  }
+
+  skip(tpl: Template, span: number, score: number, bound: number, leftMinusBase: number): void {
+    this.push(tpl, span, score, leftMinusBase, bound, false);
+  }
+
+  /** Complete a skipped reading's score with the log10 of the words after it. */
+  refine(i: number, right: number, wLm: number): void {
+    this.gain[i] += right;
+    this.local[i] = this.score[i] + wLm * this.gain[i];
+    this.exact[i] = true;
+  }
+
+  private enterTop(local: number): void {
+    const top = this.top;
+    if (top.length >= this.k && local <= top[this.k - 1]) return;
+    let at = Math.min(top.length, this.k - 1);
+    if (top.length < this.k) top.push(local);
+    while (at > 0 && top[at - 1] < local) {
+      top[at] = top[at - 1];
+      at--;
+    }
+    top[at] = local;
+  }
+
+  /**
+   * Indices of the readings to decode: the best k by local score, or none when the best one's local
+   * posterior against keeping the word and every other reading is below `minPosterior`.
+   */
+  select(keepScore: number, minPosterior: number, refine: (i: number) => void): number[] {
+    const n = this.count;
+    if (n === 0) return [];
+    let best = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) if (this.exact[i] && this.local[i] > best) best = this.local[i];
+    let zExact = Math.exp(keepScore - best);
+    let zBound = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(this.local[i] - best);
+      if (this.exact[i]) zExact += e;
+      else zBound += e;
+    }
+    if (1 / zExact < minPosterior) return [];
+    if (zBound > 0 && 1 / (zExact + zBound) < minPosterior) {
+      // Undecided from the bounds: score the skipped readings in full (they stay below the best k).
+      for (let i = 0; i < n; i++) {
+        if (this.exact[i]) continue;
+        refine(i);
+        zExact += Math.exp(this.local[i] - best);
+      }
+      if (1 / zExact < minPosterior) return [];
+    }
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) if (this.exact[i]) order.push(i);
+    order.sort((a, b) => this.local[b] - this.local[a]);
+    return order.length > this.k ? order.slice(0, this.k) : order;
+  }
 }
