@@ -8,7 +8,8 @@ import type { CliIO } from './io.js';
 import { parseBytes } from './io.js';
 
 const SERVE_HELP = `
-The page is at http://HOST:PORT/. APIs: POST /api/check and /api/restore ({"text", "options"}), GET /healthz,
+The page is at http://HOST:PORT/. APIs: POST /api/check and /api/restore ({"text", "options"}), with --index
+also POST /api/source ({"text", "options", "limit"}), GET /healthz,
 GET /openapi.json, and LanguageTool's POST|GET /v2/check and GET /v2/languages (point LTeX's
 ltex.languageToolHttpServerUri or the VS Code LanguageTool Linter's external URL at http://HOST:PORT/).
 
@@ -18,6 +19,7 @@ serving other machines.
 Examples:
   $ unspin serve                                   http://127.0.0.1:8080/
   $ unspin serve --port 8081 --workers 2
+  $ unspin serve --index sources.db                also POST /api/source against an index
   $ UNSPIN_API_KEY=s3cret unspin serve --host 0.0.0.0 --cors https://editor.example.com
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, 2 usage error or the server could not start.
@@ -75,6 +77,7 @@ export function registerServeCommand(program: Command, io: CliIO, setExit: (code
     )
     .addOption(new Option('--api-key <key>', 'require this key on /api and /v2').env('UNSPIN_API_KEY'))
     .option('--cors <origin>', 'allow browser calls from this origin ("*" for any)')
+    .option('--index <target>', 'source index (SQLite file or postgres:// URL) for POST /api/source')
     .addHelpText('after', SERVE_HELP)
     .action(async (opts) => {
       const { buildServer } = await import('../server/app.js');
@@ -85,12 +88,13 @@ export function registerServeCommand(program: Command, io: CliIO, setExit: (code
         maxQueue: opts.maxQueue,
         apiKey: opts.apiKey,
         cors: opts.cors,
+        index: opts.index,
       });
       try {
         await app.unspinPool.ready();
       } catch (err) {
         await app.close();
-        throw new UnspinError('BAD_MODEL', `cannot load the engine: ${(err as Error).message}`);
+        throw new UnspinError('BAD_MODEL', `cannot start the engine workers: ${(err as Error).message}`);
       }
       let address: string;
       try {

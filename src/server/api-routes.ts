@@ -4,6 +4,7 @@ import { jsonResult, round4 } from '../formats/json.js';
 import type { CheckOptions, CheckResult, RestoreResult } from '../types.js';
 import { checkBody, sourceBody } from './openapi.js';
 import type { WorkerPool } from './pool.js';
+import type { SourceReply } from './protocol.js';
 import { requireApiKey } from './security.js';
 
 interface CheckBody {
@@ -71,7 +72,12 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
       async (request, reply) => {
         requireApiKey(request, o.apiKey);
         const { text, options, limit } = request.body;
-        return pool.run('source', { text, options, limit }, clientGone(request, reply));
+        const r = (await pool.run(
+          'source',
+          { text, options, limit },
+          clientGone(request, reply),
+        )) as SourceReply;
+        return { ...jsonResult(r.result, {}), source: r.source, candidates: r.candidates };
       },
     );
   }

@@ -1,5 +1,5 @@
 /** Messages between the server's main thread and its engine workers (structured-clone safe). */
-import type { CheckOptions } from '../types.js';
+import type { CheckOptions, CheckResult } from '../types.js';
 
 export type JobOp = 'check' | 'restore' | 'source';
 
@@ -34,3 +34,12 @@ export interface WorkerConfig {
 
 /** [start, end) of the sentence around each finding, in the order of the findings. */
 export type SentenceBounds = Array<[number, number]>;
+
+/** Answer to a 'source' job: the check (aligned with the source when one matched) and the candidates. */
+export interface SourceReply {
+  result: CheckResult;
+  /** The source the findings were aligned with, or null when no indexed text matched well enough. */
+  source: { id: string; similarity: number; coverage: number } | null;
+  /** The best-ranked indexed texts for this one. */
+  candidates: Array<{ id: string; similarity: number; coverage: number }>;
+}

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, type Engine } from '../engine.js';
 import { UnspinError } from '../errors.js';
+import type { SourceIndex } from '../source/index.js';
 import { tokenize } from '../text/tokenize.js';
 import type { CheckResult } from '../types.js';
 import type {
@@ -12,6 +13,7 @@ import type {
   JobReply,
   JobRequest,
   SentenceBounds,
+  SourceReply,
   WorkerConfig,
   WorkerStatus,
 } from './protocol.js';
@@ -43,7 +45,29 @@ function sentenceBounds(text: string, result: CheckResult): SentenceBounds {
   });
 }
 
-function run(engine: Engine, job: JobRequest): unknown {
+/** The source index of this worker (opened read-only once) and the check that uses it. */
+interface SourceSupport {
+  index: SourceIndex;
+  checkWithSource: typeof import('../source/index.js').checkWithSource;
+}
+
+/** With an index: findings aligned with the matching source, else the decoder's, plus the ranked candidates. */
+async function checkAgainstSource(
+  engine: Engine,
+  source: SourceSupport,
+  job: JobRequest,
+): Promise<SourceReply> {
+  const aligned = await source.checkWithSource(engine, source.index, job.text, job.options);
+  const candidates = await source.index.query(job.text, { limit: job.limit ?? 5 });
+  const result: CheckResult = aligned ?? engine.check(job.text, job.options);
+  return {
+    result,
+    source: aligned?.source ?? null,
+    candidates: candidates.map((c) => ({ id: c.id, similarity: c.similarity, coverage: c.coverage })),
+  };
+}
+
+async function run(engine: Engine, source: SourceSupport | undefined, job: JobRequest): Promise<unknown> {
   switch (job.op) {
     case 'check': {
       const result = engine.check(job.text, job.options);
@@ -52,26 +76,34 @@ function run(engine: Engine, job: JobRequest): unknown {
     case 'restore':
       return engine.restore(job.text, job.options);
     case 'source':
-      throw new UnspinError('USAGE', 'this server has no source index (start it with --index)');
+      if (!source) throw new UnspinError('USAGE', 'this server has no source index (start it with --index)');
+      return checkAgainstSource(engine, source, job);
   }
 }
 
 async function start(): Promise<void> {
   const config = (workerData ?? {}) as WorkerConfig;
   let engine: Engine;
+  let source: SourceSupport | undefined;
   try {
-    if (config.indexTarget) throw new UnspinError('USAGE', 'source indexes are not supported by this build');
     engine = createEngine();
     // One small check compiles the hot paths, so the first real request is not the slow one.
     engine.check(WARM_UP);
+    if (config.indexTarget) {
+      // Loaded only when an index is configured (it brings SQLite or PostgreSQL with it).
+      const mod = await import('../source/index.js');
+      const index = await mod.openIndex(config.indexTarget, { readonly: true });
+      source = { index, checkWithSource: mod.checkWithSource };
+    }
   } catch (err) {
     port!.postMessage({ type: 'init-error', error: failure(err) } satisfies WorkerStatus);
     return;
   }
-  port!.on('message', (job: JobRequest) => {
+  // The pool sends a worker one job at a time, so an async job (index look-ups) never overlaps another.
+  port!.on('message', async (job: JobRequest) => {
     let reply: JobReply;
     try {
-      reply = { id: job.id, ok: true, value: run(engine, job) };
+      reply = { id: job.id, ok: true, value: await run(engine, source, job) };
     } catch (err) {
       reply = { id: job.id, ok: false, error: failure(err) };
     }
