@@ -9,6 +9,7 @@ export type UnspinErrorCode =
   | 'NOT_ENGLISH'
   | 'BAD_JSON'
   | 'BAD_MODEL'
+  | 'BAD_INDEX'
   | 'IO';
 
 /** One error type for user-facing failures: a code plus a one-line message, never a stack trace. */

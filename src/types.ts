@@ -53,6 +53,10 @@ export interface Finding {
   confidence: number;
   /** Which channel produced the best suggestion: thesaurus, number, spelling, filler, name. */
   kind?: string;
+  /** Where the finding came from; absent means the decoder. */
+  origin?: FindingOrigin;
+  /** Id of the indexed source document the finding was aligned against (origin 'source'). */
+  sourceId?: string;
 }
 
 export type Verdict = 'clean' | 'suspicious' | 'spun';

@@ -19,6 +19,7 @@ import {
   useColor,
 } from './io.js';
 import { Progress } from './progress.js';
+import { checkText, closeIndexes } from './source.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -33,6 +34,8 @@ export interface CheckCliOptions {
   color: boolean;
   maxBytes: number;
   jsonl?: boolean;
+  /** Source index to align with (SQLite file or postgres:// URL). */
+  index?: string;
 }
 
 /** Write `unspin: <message>` on stderr, erasing the progress line first. */
@@ -97,7 +100,7 @@ export async function runCheck(files: readonly string[], opts: CheckCliOptions, 
       );
     }
     const engine = await getEngine();
-    const result = filtered(engine.check(input.text, checkOptions(opts)), opts);
+    const result = filtered(await checkText(engine, input.text, checkOptions(opts), opts.index), opts);
     if (result.verdict !== 'clean') flagged = true;
     const fileResult: FileResult = { path: input.name, ...result };
     await output.write(reporter.file(fileResult, input.text));
@@ -106,6 +109,7 @@ export async function runCheck(files: readonly string[], opts: CheckCliOptions, 
     progress.update(done, words);
   }
   progress.clear();
+  await closeIndexes();
   await output.write(reporter.end());
   await output.close();
   return failed ? EXIT_ERROR : flagged ? EXIT_FINDINGS : EXIT_CLEAN;
@@ -181,7 +185,7 @@ export async function runJsonl(files: readonly string[], opts: CheckCliOptions, 
       }
       if (!looksEnglish(rec.text)) notEnglish++;
       const engine = await getEngine();
-      const result = filtered(engine.check(rec.text, checkOptions(opts)), opts);
+      const result = filtered(await checkText(engine, rec.text, checkOptions(opts), opts.index), opts);
       if (result.verdict !== 'clean') flagged = true;
       await output.write(`${JSON.stringify(jsonResult(result, { id: rec.id }))}\n`);
       done++;
@@ -203,6 +207,7 @@ export async function runJsonl(files: readonly string[], opts: CheckCliOptions, 
       `warning: ${name}: ${notEnglish} text(s) do not look like English; results may be meaningless`,
     );
   }
+  await closeIndexes();
   await output.close();
   return failed ? EXIT_ERROR : flagged ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -10,10 +10,13 @@ import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { UnspinError } from '../errors.js';
 import { FORMATS, type FormatName } from '../formats/types.js';
 import { EXIT_ERROR, runCheck, runJsonl } from './check.js';
+import { configureEngine } from './engine.js';
+import { registerIndexCommands } from './index-cmd.js';
 import { type CliIO, DEFAULT_MAX_BYTES, parseBytes, parseUnit } from './io.js';
-import { registerLmCommands } from './lm.js';
+import { lmFileOption, registerLmCommands } from './lm.js';
 import { runRestore } from './restore.js';
 import { registerServeCommand } from './serve.js';
+import { registerSourceCommand } from './source.js';
 
 /** unspin's version, from package.json (two levels up from both src/cli and dist/cli). */
 export function readVersion(): string {
@@ -121,12 +124,16 @@ export function buildProgram(io: CliIO, version: string, setExit: (code: number)
     .option('-q, --quiet', 'report only suspicious and spun inputs')
     .option('--no-color', 'never colour the output')
     .option('--jsonl', 'read JSON Lines {"id","text"} and write one result per line')
+    .option('--index <target>', 'align with the source when this index (file or postgres:// URL) has it')
     .addOption(maxBytes())
+    .addOption(lmFileOption())
+    .option('--no-technical', 'do not use the shipped technical-English model')
     .addHelpText('after', CHECK_HELP)
     .action(async (files, opts, cmd) => {
       if (opts.jsonl && cmd.getOptionValueSource('format') === 'cli' && opts.format !== 'json') {
         throw new UnspinError('USAGE', '--jsonl always writes JSON Lines; leave out --format');
       }
+      configureEngine(opts);
       setExit(opts.jsonl ? await runJsonl(files, opts, io) : await runCheck(files, opts, io, version));
     });
   void check;
@@ -140,14 +147,20 @@ export function buildProgram(io: CliIO, version: string, setExit: (code: number)
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--stdin-filename <name>', 'name to show for text read from stdin')
     .option('--no-color', 'never colour the diff')
+    .option('--index <target>', "use the source's words when this index (file or URL) has it")
     .addOption(maxBytes())
+    .addOption(lmFileOption())
+    .option('--no-technical', 'do not use the shipped technical-English model')
     .addHelpText('after', RESTORE_HELP)
     .action(async (file, opts) => {
+      configureEngine(opts);
       setExit(await runRestore(file, opts, io));
     });
 
   registerServeCommand(program, io, setExit);
   registerLmCommands(program, io, setExit);
+  registerIndexCommands(program, io, setExit);
+  registerSourceCommand(program, io, setExit);
   return program;
 }
 

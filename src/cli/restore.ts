@@ -6,6 +6,7 @@ import type { Edit } from '../types.js';
 import { EXIT_CLEAN, EXIT_ERROR, say } from './check.js';
 import { getEngine } from './engine.js';
 import { assertOutputNotInput, type CliIO, InputReader, Output, STDIN_NAME, useColor } from './io.js';
+import { closeIndexes, restoreText } from './source.js';
 
 export interface RestoreCliOptions {
   diff?: boolean;
@@ -14,6 +15,8 @@ export interface RestoreCliOptions {
   minConfidence?: number;
   color: boolean;
   maxBytes: number;
+  /** Source index whose words are used when it holds the text's source. */
+  index?: string;
 }
 
 /**
@@ -53,10 +56,12 @@ export async function runRestore(file: string | undefined, opts: RestoreCliOptio
     say(io, undefined, `warning: ${input.name}: does not look like English text; results may be meaningless`);
   }
   const engine = await getEngine();
-  const result = engine.restore(
+  const result = await restoreText(
+    engine,
     input.text,
     opts.minConfidence === undefined ? {} : { minConfidence: opts.minConfidence },
-  );
+    opts.index,
+  ).finally(closeIndexes);
   const output = new Output(io, opts.output);
   const color = opts.output === undefined && useColor(io.stdout, opts.color, io.env);
   await output.write(opts.diff ? inlineDiff(input.text, result.edits, color) : result.text);

@@ -25,6 +25,8 @@ export function jsonFinding(f: Finding): Record<string, unknown> {
     confidence: round4(f.confidence),
   };
   if (f.kind !== undefined) out.kind = f.kind;
+  if (f.origin !== undefined) out.origin = f.origin;
+  if (f.sourceId !== undefined) out.sourceId = f.sourceId;
   return out;
 }
 

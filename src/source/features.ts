@@ -1,0 +1,162 @@
+/**
+ * From text to spin-robust word sequences and shingles.
+ *
+ * Every word or number token becomes an entry of parallel arrays: an exact key (lower case, numbers in
+ * digits), a synonym-class code for content words, its lexicon lemma, and whether it is fixed (a function
+ * word or a number, which spinners leave alone). Two shingle families feed the MinHash signatures:
+ * - class shingles: n-grams of the word stream where content words are replaced by their synonym-class
+ *   code (function words and numbers verbatim); they survive a substitution when the classes agree.
+ * - skeleton shingles: n-grams of words and punctuation where every content word is a wildcard, so they
+ *   survive any one-for-one substitution, in or out of the lexicon; only grams with enough function
+ *   words or punctuation to be specific are kept.
+ * Each shingle carries the index of the word it starts at, so documents can be fingerprinted by window.
+ */
+import { tokenize } from '../text/tokenize.js';
+import type { Token } from '../types.js';
+import type { SynonymClasses } from './classes.js';
+import { combine, fmix32, hashString } from './hash.js';
+import { FUNCTION_WORDS, normalizeNumber } from './words.js';
+
+export interface FingerprintConfig {
+  /** Length of class shingles, in words. */
+  classGram: number;
+  /** Length of skeleton shingles, in words and punctuation marks. */
+  skeletonGram: number;
+  /** Fewest non-wildcard items a skeleton shingle needs to be kept. */
+  skeletonMinFixed: number;
+}
+
+export const DEFAULT_FINGERPRINT: FingerprintConfig = { classGram: 3, skeletonGram: 6, skeletonMinFixed: 3 };
+
+/** The word tokens of a text with what fingerprints and alignment need, in parallel arrays. */
+export interface Featurized {
+  /** Word and number tokens (offsets into the text). */
+  words: Token[];
+  /** Interned exact form per word (numbers normalised): equal keys mean the same word. */
+  key: Int32Array;
+  /** Synonym-class code per content word; for fixed words the code of the word itself. */
+  code: Uint32Array;
+  /** Lexicon lemma per word, or -1. */
+  lemma: Int32Array;
+  /** 1 for function words and numbers (never counted as substitutions), else 0. */
+  fixed: Uint8Array;
+  /** Shingle hashes, in text order (may repeat). */
+  shingles: Uint32Array;
+  /** Index of the word each shingle starts at (same length as `shingles`). */
+  shingleWord: Uint32Array;
+}
+
+interface VocabEntry {
+  key: number;
+  code: number;
+  lemma: number;
+  fixed: number;
+}
+
+const WILDCARD = hashString('\u0000*');
+/** Punctuation kept in skeletons: marks a spinner does not touch. */
+const SKELETON_PUNCT = new Set(['.', ',', ';', ':', '!', '?', '"', '(', ')', '--', '-', '...']);
+const VOCAB_LIMIT = 1_000_000;
+
+/** Turns texts into `Featurized` records; caches what it learns per word form (one per index). */
+export class Featurizer {
+  private readonly vocab = new Map<string, VocabEntry>();
+  private readonly punct = new Map<string, number>();
+  private nextKey = 1;
+
+  constructor(
+    readonly classes: SynonymClasses,
+    readonly config: FingerprintConfig = DEFAULT_FINGERPRINT,
+  ) {
+    for (const p of SKELETON_PUNCT) this.punct.set(p, hashString(`p${p}`));
+  }
+
+  private entry(norm: string): VocabEntry {
+    let e = this.vocab.get(norm);
+    if (e) return e;
+    const num = normalizeNumber(norm);
+    if (num !== undefined || FUNCTION_WORDS.has(norm)) {
+      const form = num ?? norm;
+      // Numbers share one key per value ("twelve" and "12"), so intern the normalised form.
+      const same = form === norm ? undefined : this.vocab.get(form);
+      e = same ?? { key: this.nextKey++, code: hashString(`w${form}`), lemma: -1, fixed: 1 };
+      if (!same && form !== norm) this.vocab.set(form, e);
+    } else {
+      const c = this.classes.of(norm);
+      const code = c.cls >= 0 ? fmix32(c.cls + 0x3c6ef372) : hashString(`u${norm}`);
+      e = { key: this.nextKey++, code, lemma: c.lemma, fixed: 0 };
+    }
+    // Keys only need to be equal within one process; a runaway vocabulary starts over (keys stay unique).
+    if (this.vocab.size >= VOCAB_LIMIT) this.vocab.clear();
+    this.vocab.set(norm, e);
+    return e;
+  }
+
+  featurize(text: string): Featurized {
+    const { tokens } = tokenize(text);
+    const words: Token[] = [];
+    for (const t of tokens) if (t.kind === 'word' || t.kind === 'number') words.push(t);
+    const n = words.length;
+    const key = new Int32Array(n);
+    const code = new Uint32Array(n);
+    const lemma = new Int32Array(n);
+    const fixed = new Uint8Array(n);
+    // Skeleton stream over words and kept punctuation, with the word index each item belongs to.
+    const cap = tokens.length;
+    const skel = new Uint32Array(cap);
+    const skelFixed = new Uint8Array(cap);
+    const skelWord = new Uint32Array(cap);
+    let s = 0;
+    let w = 0;
+    for (const t of tokens) {
+      if (t.kind === 'punct' || t.kind === 'symbol') {
+        const p = this.punct.get(t.norm);
+        if (p !== undefined) {
+          skel[s] = p;
+          skelFixed[s] = 1;
+          skelWord[s++] = w;
+        }
+        continue;
+      }
+      const e = this.entry(t.norm);
+      key[w] = e.key;
+      code[w] = e.code;
+      lemma[w] = e.lemma;
+      fixed[w] = e.fixed;
+      skel[s] = e.fixed ? e.code : WILDCARD;
+      skelFixed[s] = e.fixed;
+      skelWord[s++] = w;
+      w++;
+    }
+    const { classGram: cg, skeletonGram: sg, skeletonMinFixed: minFixed } = this.config;
+    const max = Math.max(0, n - cg + 1) + Math.max(0, s - sg + 1);
+    const shingles = new Uint32Array(max);
+    const shingleWord = new Uint32Array(max);
+    let m = 0;
+    for (let i = 0; i + cg <= n; i++) {
+      let h = 0x1b873593;
+      for (let k = 0; k < cg; k++) h = combine(h, code[i + k]);
+      shingles[m] = h;
+      shingleWord[m++] = i;
+    }
+    let fixedInWindow = 0;
+    for (let i = 0; i < s; i++) {
+      fixedInWindow += skelFixed[i];
+      if (i >= sg) fixedInWindow -= skelFixed[i - sg];
+      if (i + 1 < sg || fixedInWindow < minFixed) continue;
+      let h = 0x2545f491;
+      for (let k = i + 1 - sg; k <= i; k++) h = combine(h, skel[k]);
+      shingles[m] = h;
+      shingleWord[m++] = skelWord[i + 1 - sg];
+    }
+    return {
+      words,
+      key,
+      code,
+      lemma,
+      fixed,
+      shingles: shingles.subarray(0, m),
+      shingleWord: shingleWord.subarray(0, m),
+    };
+  }
+}

@@ -1,0 +1,344 @@
+/**
+ * PostgreSQL backend: the same tables as the SQLite file, in one schema (default `unspin`, or
+ * `?schema=NAME` on the URL). Each batch is one transaction holding an advisory lock, so concurrent
+ * writers take turns and readers always see whole batches; batches are written with a few set-based
+ * statements (unnest of arrays) rather than a round trip per row.
+ */
+import pg from 'pg';
+import { UnspinError } from '../errors.js';
+import {
+  type BatchState,
+  bandsToBuffer,
+  bufferToBands,
+  type Candidate,
+  type DocRecord,
+  INDEX_FORMAT,
+  keysOf,
+  type Meta,
+  SCHEMA_VERSION,
+  type Store,
+  type StoredContent,
+  type WriteResult,
+} from './store.js';
+
+const DEFAULT_SCHEMA = 'unspin';
+
+/** Splits `?schema=NAME` off a postgres URL. */
+export function parsePgTarget(target: string): { url: string; schema: string } {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new UnspinError('USAGE', `not a valid PostgreSQL URL: ${target.replace(/:[^:@/]*@/, ':***@')}`);
+  }
+  const schema = url.searchParams.get('schema') ?? DEFAULT_SCHEMA;
+  url.searchParams.delete('schema');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new UnspinError('USAGE', `bad schema name "${schema}" (lower-case letters, digits and _)`);
+  }
+  return { url: url.toString(), schema };
+}
+
+function schemaSql(s: string): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE ${s}.meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE ${s}.contents (cid serial PRIMARY KEY, hash bytea NOT NULL UNIQUE, text text NOT NULL, bands bytea NOT NULL);
+CREATE TABLE ${s}.docs (id text PRIMARY KEY, cid integer NOT NULL REFERENCES ${s}.contents (cid));
+CREATE INDEX docs_cid ON ${s}.docs (cid);
+CREATE TABLE ${s}.bands (key bigint NOT NULL, cid integer NOT NULL, PRIMARY KEY (key, cid));
+`;
+}
+
+export class PgStore implements Store {
+  readonly backend = 'postgres' as const;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly schema: string,
+    readonly meta: Meta,
+    private readonly label: string,
+  ) {}
+
+  static async open(target: string, opts: { create: boolean; initialMeta: () => Meta }): Promise<PgStore> {
+    const { url, schema } = parsePgTarget(target);
+    const label = `${target.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@')}`;
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => {}); // a dropped connection surfaces on the next query instead
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new UnspinError('IO', `${label}: cannot connect to PostgreSQL (${(err as Error).message})`);
+    }
+    try {
+      const meta = await PgStore.checkOrCreate(client, schema, label, opts);
+      await client.query(`SET search_path TO ${schema}`);
+      return new PgStore(client, schema, meta, label);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err instanceof UnspinError ? err : new UnspinError('IO', `${label}: ${(err as Error).message}`);
+    }
+  }
+
+  private static async readMeta(client: pg.Client, schema: string, label: string): Promise<Meta | undefined> {
+    const tables = await client.query<{ name: string }>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1',
+      [schema],
+    );
+    if (tables.rows.length === 0) return undefined;
+    const foreign = new UnspinError(
+      'BAD_INDEX',
+      `${label}: schema ${schema} holds tables of another application, not an unspin index`,
+    );
+    if (!tables.rows.some((t) => t.name === 'meta')) throw foreign;
+    const rows = await client
+      .query<{ key: string; value: string }>(`SELECT key, value FROM ${schema}.meta`)
+      .catch(() => {
+        throw foreign;
+      });
+    const meta: Meta = Object.fromEntries(rows.rows.map((r) => [r.key, r.value]));
+    if (meta.format !== INDEX_FORMAT) throw foreign;
+    if (meta.schema_version !== String(SCHEMA_VERSION)) {
+      throw new UnspinError(
+        'BAD_INDEX',
+        `${label}: index schema version ${meta.schema_version}, this unspin reads version ${SCHEMA_VERSION}; rebuild the index`,
+      );
+    }
+    return meta;
+  }
+
+  private static async checkOrCreate(
+    client: pg.Client,
+    schema: string,
+    label: string,
+    opts: { create: boolean; initialMeta: () => Meta },
+  ): Promise<Meta> {
+    const existing = await PgStore.readMeta(client, schema, label);
+    if (existing) return existing;
+    if (!opts.create) {
+      throw new UnspinError(
+        'NOT_FOUND',
+        `${label}: no unspin index in schema ${schema} (create one with unspin index add)`,
+      );
+    }
+    const meta = opts.initialMeta();
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`unspin:${schema}`]);
+      const again = await PgStore.readMeta(client, schema, label);
+      if (again) {
+        await client.query('COMMIT');
+        return again;
+      }
+      await client.query(schemaSql(schema));
+      for (const [k, v] of Object.entries(meta)) {
+        await client.query(`INSERT INTO ${schema}.meta (key, value) VALUES ($1, $2)`, [k, v]);
+      }
+      await client.query('COMMIT');
+      return meta;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  private async tx<T>(fn: () => Promise<T>): Promise<T> {
+    await this.client.query('BEGIN');
+    try {
+      await this.client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`unspin:${this.schema}`]);
+      const out = await fn();
+      await this.client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await this.client.query('ROLLBACK').catch(() => {});
+      throw err instanceof UnspinError
+        ? err
+        : new UnspinError('IO', `${this.label}: ${(err as Error).message}`);
+    }
+  }
+
+  async batchState(ids: readonly string[], hashes: readonly string[]): Promise<BatchState> {
+    const cur = await this.client.query<{ id: string; hash: string }>(
+      "SELECT d.id, encode(c.hash, 'hex') AS hash FROM docs d JOIN contents c ON c.cid = d.cid WHERE d.id = ANY($1)",
+      [ids],
+    );
+    const known = await this.client.query<{ hash: string }>(
+      "SELECT encode(hash, 'hex') AS hash FROM contents WHERE hash = ANY($1::bytea[])",
+      [hashes.map((h) => Buffer.from(h, 'hex'))],
+    );
+    return {
+      idHash: new Map(cur.rows.map((r) => [r.id, r.hash])),
+      knownHashes: new Set(known.rows.map((r) => r.hash)),
+    };
+  }
+
+  async writeBatch(docs: readonly DocRecord[], bands: number): Promise<WriteResult> {
+    return this.tx(async () => {
+      const c = this.client;
+      const ids = [...new Set(docs.map((d) => d.id))];
+      const hashes = [...new Set(docs.map((d) => d.hash))];
+      const cur = await c.query<{ id: string; cid: number }>('SELECT id, cid FROM docs WHERE id = ANY($1)', [
+        ids,
+      ]);
+      const known = await c.query<{ cid: number; hash: string }>(
+        "SELECT cid, encode(hash, 'hex') AS hash FROM contents WHERE hash = ANY($1::bytea[])",
+        [hashes.map((h) => Buffer.from(h, 'hex'))],
+      );
+      const cidOfHash = new Map(known.rows.map((r) => [r.hash, r.cid]));
+      // New contents, once each.
+      const fresh = new Map<string, DocRecord>();
+      for (const d of docs) if (!cidOfHash.has(d.hash) && !fresh.has(d.hash)) fresh.set(d.hash, d);
+      const freshList = [...fresh.values()];
+      if (freshList.length > 0) {
+        for (const d of freshList)
+          if (!d.bands) throw new Error(`internal: no fingerprint for new content of ${d.id}`);
+        const ins = await c.query<{ cid: number; hash: string }>(
+          "INSERT INTO contents (hash, text, bands) SELECT * FROM unnest($1::bytea[], $2::text[], $3::bytea[]) RETURNING cid, encode(hash, 'hex') AS hash",
+          [
+            freshList.map((d) => Buffer.from(d.hash, 'hex')),
+            freshList.map((d) => d.text),
+            freshList.map((d) => bandsToBuffer(d.bands as Uint32Array)),
+          ],
+        );
+        const keys: number[] = [];
+        const owners: number[] = [];
+        for (const r of ins.rows) {
+          cidOfHash.set(r.hash, r.cid);
+          for (const k of keysOf(fresh.get(r.hash)?.bands as Uint32Array, bands)) {
+            keys.push(k);
+            owners.push(r.cid);
+          }
+        }
+        if (keys.length > 0) {
+          await c.query(
+            'INSERT INTO bands (key, cid) SELECT * FROM unnest($1::bigint[], $2::integer[]) ON CONFLICT DO NOTHING',
+            [keys, owners],
+          );
+        }
+      }
+      // Replay the batch in order, as the SQLite backend does row by row.
+      const state = new Map(cur.rows.map((r) => [r.id, r.cid]));
+      const before = new Map(state);
+      const out: WriteResult = { added: 0, unchanged: 0, replaced: 0 };
+      for (const d of docs) {
+        const cid = cidOfHash.get(d.hash) as number;
+        const was = state.get(d.id);
+        if (was === cid) out.unchanged++;
+        else if (was === undefined) out.added++;
+        else out.replaced++;
+        state.set(d.id, cid);
+      }
+      const inserts: Array<[string, number]> = [];
+      const updates: Array<[string, number]> = [];
+      const maybeUnused = new Set<number>(freshList.map((d) => cidOfHash.get(d.hash) as number));
+      for (const [id, cid] of state) {
+        const was = before.get(id);
+        if (was === undefined) inserts.push([id, cid]);
+        else if (was !== cid) {
+          updates.push([id, cid]);
+          maybeUnused.add(was);
+        }
+      }
+      if (inserts.length > 0) {
+        await c.query('INSERT INTO docs (id, cid) SELECT * FROM unnest($1::text[], $2::integer[])', [
+          inserts.map((x) => x[0]),
+          inserts.map((x) => x[1]),
+        ]);
+      }
+      if (updates.length > 0) {
+        await c.query(
+          'UPDATE docs SET cid = u.cid FROM unnest($1::text[], $2::integer[]) AS u(id, cid) WHERE docs.id = u.id',
+          [updates.map((x) => x[0]), updates.map((x) => x[1])],
+        );
+      }
+      await this.dropUnused([...maybeUnused], bands);
+      return out;
+    });
+  }
+
+  /** Deletes the contents among `cids` that no id points at, with their band rows. */
+  private async dropUnused(cids: number[], bands: number): Promise<void> {
+    if (cids.length === 0) return;
+    const unused = await this.client.query<{ cid: number; bands: Buffer }>(
+      'SELECT cid, bands FROM contents c WHERE cid = ANY($1) AND NOT EXISTS (SELECT 1 FROM docs d WHERE d.cid = c.cid)',
+      [cids],
+    );
+    if (unused.rows.length === 0) return;
+    const keys: number[] = [];
+    const owners: number[] = [];
+    for (const r of unused.rows) {
+      for (const k of keysOf(bufferToBands(r.bands), bands)) {
+        keys.push(k);
+        owners.push(r.cid);
+      }
+    }
+    await this.client.query(
+      'DELETE FROM bands b USING unnest($1::bigint[], $2::integer[]) AS u(key, cid) WHERE b.key = u.key AND b.cid = u.cid',
+      [keys, owners],
+    );
+    await this.client.query('DELETE FROM contents WHERE cid = ANY($1)', [unused.rows.map((r) => r.cid)]);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const bands = Number(this.meta.bands_per_window);
+    return this.tx(async () => {
+      const cur = await this.client.query<{ cid: number }>('DELETE FROM docs WHERE id = $1 RETURNING cid', [
+        id,
+      ]);
+      if (cur.rows.length === 0) return false;
+      await this.dropUnused([cur.rows[0].cid], bands);
+      return true;
+    });
+  }
+
+  async candidates(keys: readonly number[], limit: number): Promise<Candidate[]> {
+    if (keys.length === 0) return [];
+    const r = await this.client.query<Candidate>(
+      'SELECT cid, count(*)::integer AS hits FROM bands WHERE key = ANY($1::bigint[]) GROUP BY cid ORDER BY hits DESC, cid LIMIT $2',
+      [keys, limit],
+    );
+    return r.rows;
+  }
+
+  async contents(cids: readonly number[]): Promise<StoredContent[]> {
+    if (cids.length === 0) return [];
+    const rows = await this.client.query<{ cid: number; text: string }>(
+      'SELECT cid, text FROM contents WHERE cid = ANY($1)',
+      [cids],
+    );
+    const idRows = await this.client.query<{ id: string; cid: number }>(
+      'SELECT id, cid FROM docs WHERE cid = ANY($1) ORDER BY id',
+      [cids],
+    );
+    const ids = new Map<number, string[]>();
+    for (const r of idRows.rows) {
+      const list = ids.get(r.cid);
+      if (list) list.push(r.id);
+      else ids.set(r.cid, [r.id]);
+    }
+    return rows.rows.map((r) => ({ cid: r.cid, text: r.text, ids: ids.get(r.cid) ?? [] }));
+  }
+
+  async get(id: string): Promise<string | undefined> {
+    const r = await this.client.query<{ text: string }>(
+      'SELECT c.text FROM docs d JOIN contents c ON c.cid = d.cid WHERE d.id = $1',
+      [id],
+    );
+    return r.rows[0]?.text;
+  }
+
+  async stats(): Promise<{ documents: number; contents: number; bytes: number }> {
+    const s = this.schema;
+    const r = await this.client.query<{ documents: number; contents: number; bytes: string }>(
+      `SELECT (SELECT count(*)::integer FROM docs) AS documents, (SELECT count(*)::integer FROM contents) AS contents,
+        (pg_total_relation_size('${s}.meta') + pg_total_relation_size('${s}.contents') +
+         pg_total_relation_size('${s}.docs') + pg_total_relation_size('${s}.bands'))::text AS bytes`,
+    );
+    const row = r.rows[0];
+    return { documents: row.documents, contents: row.contents, bytes: Number(row.bytes) };
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
+  }
+}
