@@ -12,9 +12,9 @@ import { analyze } from '../lexicon/morph.js';
 
 /** What the fingerprints and the alignment need to know about one content word. */
 export interface WordClass {
-  /** Lexicon entry of the lemma, or -1 when the word is not in the lexicon. */
+  /** Handle of the word's lemma readings (for `synonyms`), or -1 when no reading is in the lexicon. */
   lemma: number;
-  /** Synonym-class id: the hub entry for lexicon words, else -1 (the word stands for itself). */
+  /** Synonym-class id: the hub entry of the first reading, else -1 (the word stands for itself). */
   cls: number;
 }
 
@@ -35,6 +35,8 @@ export function classesFor(lexicon: LoadedLexicon): SynonymClasses {
 export class SynonymClasses {
   private readonly byNorm = new Map<string, WordClass>();
   private readonly hubOf = new Map<number, number>();
+  /** Lexicon entries of every reading, per handle ("officials" → official, officials). */
+  private readonly readings: number[][] = [];
   private readonly isKnown: (lemma: string) => boolean;
 
   constructor(readonly lexicon: LoadedLexicon) {
@@ -46,10 +48,14 @@ export class SynonymClasses {
     const hit = this.byNorm.get(norm);
     if (hit) return hit;
     let out = UNKNOWN;
-    const readings = analyze(norm, this.isKnown);
-    if (readings.length > 0) {
-      const lemma = this.lexicon.lookup(readings[0].lemma);
-      if (lemma >= 0) out = { lemma, cls: this.hub(lemma) };
+    const ids: number[] = [];
+    for (const r of analyze(norm, this.isKnown)) {
+      const id = this.lexicon.lookup(r.lemma);
+      if (id >= 0 && !ids.includes(id)) ids.push(id);
+    }
+    if (ids.length > 0) {
+      out = { lemma: this.readings.length, cls: this.hub(ids[0]) };
+      this.readings.push(ids);
     }
     // Cache bound: vocabularies are finite, but a stream of junk tokens must not grow memory for ever.
     if (this.byNorm.size >= 500_000) this.byNorm.clear();
@@ -75,10 +81,16 @@ export class SynonymClasses {
     return best;
   }
 
-  /** Whether the lexicon relates two lemmas as synonyms in either direction. */
+  /** Whether the lexicon relates some reading of one word to some reading of the other (either direction). */
   synonyms(a: number, b: number): boolean {
     if (a < 0 || b < 0) return false;
     if (a === b) return true;
-    return this.lexicon.pairSources(a, b) !== 0 || this.lexicon.pairSources(b, a) !== 0;
+    const lex = this.lexicon;
+    for (const x of this.readings[a]) {
+      for (const y of this.readings[b]) {
+        if (x === y || lex.pairSources(x, y) !== 0 || lex.pairSources(y, x) !== 0) return true;
+      }
+    }
+    return false;
   }
 }

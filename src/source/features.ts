@@ -36,7 +36,7 @@ export interface Featurized {
   key: Int32Array;
   /** Synonym-class code per content word; for fixed words the code of the word itself. */
   code: Uint32Array;
-  /** Lexicon lemma per word, or -1. */
+  /** Handle of the word's lexicon readings (see SynonymClasses.synonyms), or -1. */
   lemma: Int32Array;
   /** 1 for function words and numbers (never counted as substitutions), else 0. */
   fixed: Uint8Array;
