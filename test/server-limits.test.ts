@@ -83,6 +83,21 @@ describe('API key, CORS and body limit', () => {
     expect(refused.statusCode).toBe(403);
   });
 
+  it('queues concurrent checks on real connections until a worker is free', async () => {
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const texts = SPUN.trim().split('\n\n');
+    const answers = await Promise.all(
+      [...texts, ...texts].map((text) =>
+        fetch(`${url}/api/check`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': 's3cret' },
+          body: JSON.stringify({ text }),
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+  }, 60_000);
+
   it('answers 413 to a body over the limit: JSON on /api, plain text on /v2', async () => {
     const big = 'word '.repeat(2000);
     const api = await check({ 'x-api-key': 's3cret' }, { text: big });

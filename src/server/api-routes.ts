@@ -17,10 +17,12 @@ interface SourceBody extends CheckBody {
 }
 
 /** Aborted when the client goes away before its answer is sent, so a queued job can be dropped. */
-export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+export function clientGone(_request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const ac = new AbortController();
-  request.raw.once('close', () => {
-    if (!reply.raw.writableEnded) ac.abort();
+  // The response's 'close' (not the request's: that one fires as soon as the body has been read) comes
+  // after the answer is sent, or earlier when the connection drops.
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ac.abort();
   });
   return ac.signal;
 }

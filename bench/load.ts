@@ -1,0 +1,309 @@
+/**
+ * Load test of `unspin serve`: the built server runs in its own process, autocannon (in this process)
+ * keeps 50 connections busy for 30 s on each of GET /healthz (the ceiling: no engine work), POST
+ * /api/check and POST /v2/check with one-paragraph texts (Brown news paragraphs of ~80 words from the
+ * evaluation split, plus the spun example's paragraphs, in rotation). Writes bench/results/load.json and
+ * the `<!-- bench:load -->` section of BENCHMARKS.md.
+ *
+ *   npm run bench:load                     # builds dist first
+ *   tsx bench/load.ts --duration 5         # a shorter run (not written to BENCHMARKS.md unless --write)
+ *   options: --duration S (30), --connections N (50), --workers N (server default), --no-write
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brownDocs, isEvalFile } from './corpora.js';
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface CannonRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+interface CannonResult {
+  duration: number;
+  requests: { total: number };
+  latency: { p50: number; p90: number; p99: number; max: number; mean: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+interface CannonInstance extends Promise<CannonResult> {
+  on(event: 'response', listener: (client: unknown, statusCode: number) => void): void;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  timeout: number;
+  requests: Array<CannonRequest & { setupRequest?: (req: CannonRequest) => CannonRequest }>;
+}) => CannonInstance;
+
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+const RESULTS = join(ROOT, 'bench', 'results', 'load.json');
+const MARKDOWN = join(ROOT, 'BENCHMARKS.md');
+
+interface Args {
+  duration: number;
+  connections: number;
+  workers?: number;
+  write: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { duration: 30, connections: 50, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
+      return v;
+    };
+    if (a === '--duration') args.duration = value();
+    else if (a === '--connections') args.connections = Math.round(value());
+    else if (a === '--workers') args.workers = Math.round(value());
+    else if (a === '--no-write') args.write = false;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return args;
+}
+
+/** One-paragraph texts: Brown news paragraphs of 60–100 words (evaluation files), and the spun example. */
+function paragraphs(): string[] {
+  const out: string[] = [];
+  for (const doc of brownDocs({ docWords: 300, genres: ['news'], files: isEvalFile })) {
+    for (const p of doc.text.split('\n\n')) {
+      const words = p.split(/\s+/).length;
+      if (words >= 60 && words <= 100) out.push(p);
+    }
+    if (out.length >= 200) break;
+  }
+  const example = readFileSync(join(ROOT, 'examples', 'spun-news.txt'), 'utf8')
+    .trim()
+    .split('\n\n');
+  return [...example, ...out];
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  workers: number;
+}
+
+/** `node dist/cli/main.js serve --port 0`, resolved once it prints its address. */
+function startServer(workers: number | undefined): Promise<Server> {
+  const args = [BIN, 'serve', '--port', '0'];
+  if (workers !== undefined) args.push('--workers', String(workers));
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      const m = /serving on (http:\/\/[^/\s]+)\/ \((\d+) workers?\)/.exec(stderr);
+      if (m) resolve({ child, url: m[1], workers: Number(m[2]) });
+    });
+    child.on('exit', (code) => reject(new Error(`unspin serve exited (${code}): ${stderr.trim()}`)));
+  });
+}
+
+interface Scenario {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  contentType?: string;
+  body?: (text: string) => string;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'GET /healthz (ceiling)', method: 'GET', path: '/healthz' },
+  {
+    name: 'POST /api/check, one paragraph',
+    method: 'POST',
+    path: '/api/check',
+    contentType: 'application/json',
+    body: (text) => JSON.stringify({ text }),
+  },
+  {
+    name: 'POST /v2/check, one paragraph',
+    method: 'POST',
+    path: '/v2/check',
+    contentType: 'application/x-www-form-urlencoded',
+    body: (text) => new URLSearchParams({ language: 'en-US', text }).toString(),
+  },
+];
+
+export interface LoadRow {
+  scenario: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+}
+
+async function runScenario(url: string, s: Scenario, texts: readonly string[], args: Args): Promise<LoadRow> {
+  let next = 0;
+  const statusCodes: Record<string, number> = {};
+  const instance = autocannon({
+    url: url + s.path,
+    connections: args.connections,
+    duration: args.duration,
+    timeout: 120,
+    requests: [
+      {
+        method: s.method,
+        headers: s.contentType ? { 'content-type': s.contentType } : {},
+        // Each request takes the next paragraph in turn, so no two neighbours send the same text.
+        setupRequest: (req) => (s.body ? { ...req, body: s.body(texts[next++ % texts.length]) } : req),
+      },
+    ],
+  });
+  instance.on('response', (_client, statusCode) => {
+    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+  });
+  const r = await instance;
+  return {
+    scenario: s.name,
+    connections: args.connections,
+    durationS: r.duration,
+    requests: r.requests.total,
+    requestsPerSecond: Math.round((r.requests.total / r.duration) * 10) / 10,
+    latencyMs: {
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      mean: Math.round(r.latency.mean * 10) / 10,
+    },
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    statusCodes,
+  };
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
+function markdown(report: LoadReport): string {
+  const lines = [
+    `- Command: \`${report.command}\``,
+    `- Date: ${report.date}; commit \`${report.commit}\``,
+    `- Machine: ${report.machine}; Node ${report.node}`,
+    `- Server: \`unspin serve\` in its own process with ${report.workers} engine worker thread${report.workers === 1 ? '' : 's'} (default queue 64, time limit 60 s); autocannon in a second process on the same machine, ${report.rows[0]?.connections} connections for ${report.rows[0]?.durationS} s per row; ${report.texts} different one-paragraph texts (${report.textWords} words on average) sent in rotation.`,
+    '',
+    '| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors | timeouts | non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.rows.map(
+      (r) =>
+        `| ${r.scenario} | ${num(r.requests)} | ${num(r.requestsPerSecond)} | ${num(r.latencyMs.p50)} | ${num(r.latencyMs.p99)} | ${num(r.latencyMs.max)} | ${r.errors} | ${r.timeouts} | ${r.non2xx} |`,
+    ),
+    '',
+    report.target,
+  ];
+  return lines.join('\n');
+}
+
+interface LoadReport {
+  command: string;
+  date: string;
+  commit: string;
+  machine: string;
+  node: string;
+  workers: number;
+  texts: number;
+  textWords: number;
+  rows: LoadRow[];
+  target: string;
+}
+
+/** Replace this benchmark's section, or add it (with a heading) at the end on the first run. */
+function updateBenchmarks(body: string): void {
+  const md = existsSync(MARKDOWN) ? readFileSync(MARKDOWN, 'utf8') : '# Benchmarks\n';
+  const re = /(<!-- bench:load -->)[\s\S]*?(<!-- \/bench -->)/;
+  const out = re.test(md)
+    ? md.replace(re, (_m, open: string, close: string) => `${open}\n${body.trim()}\n${close}`)
+    : `${md.trimEnd()}\n\n## Server load\n\n${SECTION_INTRO}\n\n<!-- bench:load -->\n${body.trim()}\n<!-- /bench -->\n`;
+  writeFileSync(MARKDOWN, out);
+}
+
+const SECTION_INTRO = [
+  'Throughput of `unspin serve` under 50 concurrent clients, measured by `npm run bench:load`',
+  '(`bench/load.ts`, results in `bench/results/load.json`). `/healthz` does no engine work and shows what the',
+  'HTTP layer alone can do on this machine; the check rows are bounded by the engine running on the worker',
+  "threads. Client and server share the machine's cores.",
+].join('\n');
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(BIN))
+    throw new Error(`${BIN} is missing: run npm run build first (npm run bench:load does)`);
+  const texts = paragraphs();
+  const textWords = Math.round(texts.reduce((n, t) => n + t.split(/\s+/).length, 0) / texts.length);
+  const server = await startServer(args.workers);
+  process.stderr.write(`load: server ${server.url} with ${server.workers} workers; ${texts.length} texts\n`);
+  const rows: LoadRow[] = [];
+  try {
+    for (const s of SCENARIOS) {
+      // A short warm-up so connection setup and first-request costs stay out of the numbers.
+      await runScenario(server.url, s, texts, { ...args, duration: 1, connections: 4 });
+      const row = await runScenario(server.url, s, texts, args);
+      process.stderr.write(
+        `load: ${s.name}: ${num(row.requestsPerSecond)} req/s, p99 ${row.latencyMs.p99} ms, errors ${row.errors}, non-2xx ${row.non2xx}\n`,
+      );
+      rows.push(row);
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+  const failures = rows.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0);
+  const api = rows[1];
+  const ceiling = rows[0];
+  const target =
+    failures === 0
+      ? `Target (zero errors with 50 concurrent clients for 30 s): **met**: no errors, time-outs or non-2xx answers in ${num(rows.reduce((n, r) => n + r.requests, 0))} requests. /api/check serves ${num(api.requestsPerSecond)} req/s against ${num(ceiling.requestsPerSecond)} req/s for /healthz.`
+      : `Target (zero errors with 50 concurrent clients for 30 s): **SHORT**: ${failures} errors, time-outs or non-2xx answers.`;
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const report: LoadReport = {
+    command: `npm run bench:load${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    commit: gitCommit(),
+    machine: `${cpu}, ${availableParallelism()} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB RAM, ${process.platform} ${process.arch}`,
+    node: process.version,
+    workers: server.workers,
+    texts: texts.length,
+    textWords,
+    rows,
+    target,
+  };
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  if (args.write) {
+    writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+    updateBenchmarks(markdown(report));
+    process.stderr.write(`load: wrote ${RESULTS} and the bench:load section of BENCHMARKS.md\n`);
+  } else {
+    process.stdout.write(`${markdown(report)}\n`);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`load: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
