@@ -6,7 +6,7 @@ import { loadFrequencies } from './detect/frequencies.js';
 import { UnspinError } from './errors.js';
 import { analyze, inflectPhrase, loadLexicon } from './lexicon/index.js';
 import type { HoldoutMode } from './lexicon/types.js';
-import { loadDefaultModel } from './lm/index.js';
+import { loadEngineModel } from './lm/index.js';
 import type { CheckOptions, CheckResult, Edit, RestoreResult } from './types.js';
 
 export interface EngineOptions extends DetectorConfig {
@@ -14,6 +14,12 @@ export interface EngineOptions extends DetectorConfig {
   lexiconHoldout?: HoldoutMode;
   /** Fitted weights to use instead of the shipped `data/weights.json`. */
   weights?: Weights;
+  /** Extra language model files (unspin `.lm.bin` or Sphinx trie) combined with the shipped ones. */
+  lm?: string[];
+  /** Use the shipped technical model `data/tech.lm.bin` when it is installed (default true). */
+  technical?: boolean;
+  /** Fixed interpolation weights (general, technical if used, then `lm`); default: adapted per document. */
+  lmWeights?: number[];
 }
 
 /** The loaded models plus the stage functions; create once, reuse for every text. */
@@ -51,14 +57,17 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {
-  const lm = loadDefaultModel();
+  const { model: lm, adapt } = loadEngineModel(options);
   const lexicon = loadLexicon(undefined, { holdout: options.lexiconHoldout ?? 'include' });
   const weights = options.weights ?? loadWeights();
   // Frequencies are computed over the full synonym lists, so in 'exclude' mode they include the
   // held-out tenth of pairs: a normaliser, not a pair the engine can propose.
   const frequencies = loadFrequencies(lexicon.size, lexicon.info.inputsSha256);
   const detector = new Detector(lm, lexicon, { analyze, inflectPhrase }, weights, options, frequencies);
-  const check = (text: string, opts?: CheckOptions) => detector.check(text, opts);
+  const check = (text: string, opts?: CheckOptions) => {
+    adapt?.(text);
+    return detector.check(text, opts);
+  };
   return {
     detector,
     check,

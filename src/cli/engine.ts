@@ -5,9 +5,21 @@
  */
 import type { Engine } from '../engine.js';
 
+/** Language-model choices from the command line (`--lm`, `--no-technical`). */
+export interface CliEngineOptions {
+  lm?: string[];
+  technical?: boolean;
+}
+
 let engine: Promise<Engine> | undefined;
+let options: CliEngineOptions = {};
+
+/** Set the options the engine is created with; call before the first `getEngine()`. */
+export function configureEngine(opts: CliEngineOptions): void {
+  options = { lm: opts.lm && opts.lm.length > 0 ? [...opts.lm] : undefined, technical: opts.technical };
+}
 
 export function getEngine(): Promise<Engine> {
-  engine ??= import('../engine.js').then((m) => m.createEngine());
+  engine ??= import('../engine.js').then((m) => m.createEngine(options));
   return engine;
 }

@@ -83,7 +83,7 @@ function stylishInfo(info: ModelInfo): string {
   if (info.inputs && info.inputs.length > 0) rows.push(['inputs', info.inputs.join(', ')]);
   if (info.tokens) rows.push(['corpus', `${fmt(info.tokens)} words, ${fmt(info.sentences ?? 0)} sentences`]);
   if (info.corpusSha256) rows.push(['sha256', info.corpusSha256]);
-  if (info.pruned && info.pruned.some((c) => c > 0)) {
+  if (info.pruned?.some((c) => c > 0)) {
     rows.push([
       'pruned',
       info.pruned
@@ -100,6 +100,13 @@ function stylishInfo(info: ModelInfo): string {
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   return `${info.file}\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`;
+}
+
+/** `--lm <file>` for check and restore: an extra language model, repeatable. */
+export function lmFileOption() {
+  return new Option('--lm <file>', 'also use this language model (unspin .lm.bin or Sphinx; repeatable)')
+    .argParser((value: string, previous: string[]) => [...previous, value])
+    .default([] as string[]);
 }
 
 function formatOption() {

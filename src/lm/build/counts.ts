@@ -21,23 +21,34 @@ function hash(lo: number, hi: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Open-addressing (linear probing) table of 64-bit keys with 32-bit counts; a zero count marks a free slot. */
+/**
+ * Open-addressing (linear probing) table of 64-bit keys with 32-bit counts; a zero count marks a free slot.
+ * It starts small and doubles (up to room for `entries` keys), so small corpora never pay for a big table.
+ */
 export class CountTable {
-  private readonly keys: Uint32Array;
-  private readonly counts: Uint32Array;
-  private readonly mask: number;
-  /** Entries allowed before the table reports itself full (70% load). */
+  private keys: Uint32Array;
+  private counts: Uint32Array;
+  private mask: number;
+  /** Entries the current capacity takes before it doubles (70% load). */
+  private growAt: number;
+  /** Entries allowed before the table reports itself full. */
   readonly limit: number;
   size = 0;
 
   /** A table for up to `entries` distinct keys. */
   constructor(entries: number) {
-    let cap = 1024;
-    while (cap * 0.7 < entries) cap *= 2;
+    this.limit = Math.max(1, entries);
+    const cap = Math.min(1 << 16, CountTable.capacityFor(this.limit));
     this.keys = new Uint32Array(2 * cap);
     this.counts = new Uint32Array(cap);
     this.mask = cap - 1;
-    this.limit = Math.floor(cap * 0.7);
+    this.growAt = Math.floor(cap * 0.7);
+  }
+
+  private static capacityFor(entries: number): number {
+    let cap = 1024;
+    while (cap * 0.7 < entries) cap *= 2;
+    return cap;
   }
 
   /** Add `c` to the count of key (lo, hi). */
@@ -55,7 +66,28 @@ export class CountTable {
     keys[2 * i] = lo;
     keys[2 * i + 1] = hi;
     counts[i] = c;
-    this.size++;
+    if (++this.size >= this.growAt && this.size < this.limit) this.grow();
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldCounts = this.counts;
+    const cap = 2 * oldCounts.length;
+    this.keys = new Uint32Array(2 * cap);
+    this.counts = new Uint32Array(cap);
+    this.mask = cap - 1;
+    this.growAt = Math.floor(cap * 0.7);
+    for (let j = 0; j < oldCounts.length; j++) {
+      const c = oldCounts[j];
+      if (c === 0) continue;
+      const lo = oldKeys[2 * j];
+      const hi = oldKeys[2 * j + 1];
+      let i = hash(lo, hi) & this.mask;
+      while (this.counts[i] !== 0) i = (i + 1) & this.mask;
+      this.keys[2 * i] = lo;
+      this.keys[2 * i + 1] = hi;
+      this.counts[i] = c;
+    }
   }
 
   get full(): boolean {

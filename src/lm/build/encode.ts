@@ -127,7 +127,7 @@ export function countStream(path: string, localToGlobal: Int32Array, spec: Count
         }
         sent[len++] = spec.eos;
         for (let j = 1; j < len; j++) {
-          const m = j + 1 < N ? j + 1 : N;
+          const m = Math.min(j + 1, N);
           packKey(spec.bits, sent, j - m + 1, m, key, 0);
           counters[m - 2].add(key[0], key[1]);
         }
