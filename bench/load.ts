@@ -12,7 +12,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brownDocs, isEvalFile } from './corpora.js';
@@ -192,12 +192,19 @@ async function runScenario(url: string, s: Scenario, texts: readonly string[], a
   };
 }
 
-function gitCommit(): string {
+function git(args: string[]): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }
+}
+
+/** The commit, marked when the working tree differs from it (dist is built from the working tree). */
+function gitCommit(): string {
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', 'src']) !== '';
+  return dirty ? `${commit} + uncommitted changes under src/` : commit;
 }
 
 const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
@@ -206,7 +213,7 @@ function markdown(report: LoadReport): string {
   const lines = [
     `- Command: \`${report.command}\``,
     `- Date: ${report.date}; commit \`${report.commit}\``,
-    `- Machine: ${report.machine}; Node ${report.node}`,
+    `- Machine: ${report.machine}; Node ${report.node}; load average before the run ${report.loadBefore} (other work on the machine takes cores from both sides)`,
     `- Server: \`unspin serve\` in its own process with ${report.workers} engine worker thread${report.workers === 1 ? '' : 's'} (default queue 64, time limit 60 s); autocannon in a second process on the same machine, ${report.rows[0]?.connections} connections for ${report.rows[0]?.durationS} s per row; ${report.texts} different one-paragraph texts (${report.textWords} words on average) sent in rotation.`,
     '',
     '| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors | timeouts | non-2xx |',
@@ -223,6 +230,8 @@ function markdown(report: LoadReport): string {
 
 interface LoadReport {
   command: string;
+  /** 1-minute load average just before the server started. */
+  loadBefore: number;
   date: string;
   commit: string;
   machine: string;
@@ -255,6 +264,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!existsSync(BIN))
     throw new Error(`${BIN} is missing: run npm run build first (npm run bench:load does)`);
+  const loadBefore = Math.round(loadavg()[0] * 100) / 100;
   const texts = paragraphs();
   const textWords = Math.round(texts.reduce((n, t) => n + t.split(/\s+/).length, 0) / texts.length);
   const server = await startServer(args.workers);
@@ -282,6 +292,7 @@ async function main(): Promise<void> {
       : `Target (zero errors with 50 concurrent clients for 30 s): **SHORT**: ${failures} errors, time-outs or non-2xx answers.`;
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const report: LoadReport = {
+    loadBefore,
     command: `npm run bench:load${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: gitCommit(),

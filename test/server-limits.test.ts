@@ -152,4 +152,17 @@ describe('overload and time limit', () => {
     });
     expect(quick.statusCode).toBe(200);
   }, 120_000);
+
+  it('reports a worker that cannot load its models, and answers checks with 500 without details', async () => {
+    const app = server({ workers: 1, engine: { lm: ['/nonexistent/model.lm.bin'] } });
+    await expect(app.unspinPool.ready()).rejects.toThrow(/nonexistent\/model\.lm\.bin/);
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/check',
+      payload: { text: 'The committee met.' },
+    });
+    expect(r.statusCode).toBe(500);
+    expect(r.json().error).toEqual({ code: 'INTERNAL', message: 'internal error: the check failed' });
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-
 import { UnspinError } from '../errors.js';
 import type { CliIO } from './io.js';
 import { parseBytes } from './io.js';
+import { lmFileOption } from './lm.js';
 
 const SERVE_HELP = `
 The page is at http://HOST:PORT/. APIs: POST /api/check and /api/restore ({"text", "options"}), with --index
@@ -78,6 +79,8 @@ export function registerServeCommand(program: Command, io: CliIO, setExit: (code
     .addOption(new Option('--api-key <key>', 'require this key on /api and /v2').env('UNSPIN_API_KEY'))
     .option('--cors <origin>', 'allow browser calls from this origin ("*" for any)')
     .option('--index <target>', 'source index (SQLite file or postgres:// URL) for POST /api/source')
+    .addOption(lmFileOption())
+    .option('--no-technical', 'do not use the shipped technical-English model')
     .addHelpText('after', SERVE_HELP)
     .action(async (opts) => {
       const { buildServer } = await import('../server/app.js');
@@ -89,6 +92,7 @@ export function registerServeCommand(program: Command, io: CliIO, setExit: (code
         apiKey: opts.apiKey,
         cors: opts.cors,
         index: opts.index,
+        engine: { lm: opts.lm.length > 0 ? opts.lm : undefined, technical: opts.technical },
       });
       try {
         await app.unspinPool.ready();

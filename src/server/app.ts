@@ -62,7 +62,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     size: o.workers,
     maxQueue: o.maxQueue,
     timeoutMs: o.timeoutMs,
-    config: { indexTarget: o.index },
+    config: { indexTarget: o.index, engine: o.engine },
   });
   app.decorate('unspinPool', pool);
   app.decorate('unspinOptions', o);

@@ -16,6 +16,8 @@ export interface ServerOptions {
   cors?: string;
   /** Source index target, opened read-only in each worker, for POST /api/source. */
   index?: string;
+  /** Language models of every worker's engine: extra model files, and whether to use the technical one. */
+  engine?: { lm?: string[]; technical?: boolean };
   /** Directory of the web page (default: the package's web/ folder). */
   webDir?: string;
   /** Fastify's logger (default off). */
@@ -30,6 +32,7 @@ export interface ResolvedServerOptions {
   apiKey?: string;
   cors?: string;
   index?: string;
+  engine?: { lm?: string[]; technical?: boolean };
   webDir?: string;
   logger: boolean;
 }
@@ -56,6 +59,7 @@ export function resolveOptions(o: ServerOptions = {}): ResolvedServerOptions {
     apiKey: o.apiKey === '' ? undefined : o.apiKey,
     cors: o.cors === '' ? undefined : o.cors,
     index: o.index,
+    engine: o.engine,
     webDir: o.webDir,
     logger: o.logger ?? false,
   };

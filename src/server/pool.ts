@@ -121,7 +121,7 @@ export class WorkerPool {
   /** Run one job; rejects with PoolError (overload, time-out, crash, shutdown) or JobError (engine refusal). */
   run(op: JobOp, input: JobInput, signal?: AbortSignal): Promise<unknown> {
     if (this.closed) return Promise.reject(new PoolError('CLOSED', 'the server is shutting down'));
-    if (this.startupError) return Promise.reject(new JobError(this.startupError));
+    if (this.startupError) return Promise.reject(this.startupFailure());
     const idle = this.slots.some((s) => s.ready && !s.job);
     if (!idle && this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
@@ -217,7 +217,15 @@ export class WorkerPool {
     this.startupError = error;
     const err = new JobError(error);
     for (const w of this.readyWaiters.splice(0)) w.reject(err);
-    for (const job of this.queue.splice(0)) this.settle(job, err);
+    for (const job of this.queue.splice(0)) this.settle(job, this.startupFailure());
+  }
+
+  /** What a job gets when the workers never started: the server's fault, not the request's. */
+  private startupFailure(): PoolError {
+    return new PoolError(
+      'WORKER_FAILED',
+      `the engine workers could not start: ${this.startupError?.message}`,
+    );
   }
 
   private expire(job: Job): void {

@@ -28,6 +28,8 @@ export type WorkerStatus = { type: 'ready' } | { type: 'init-error'; error: JobF
 
 /** workerData given to each worker. */
 export interface WorkerConfig {
+  /** Language-model choices for each worker's engine (as the CLI's --lm and --no-technical). */
+  engine?: { lm?: string[]; technical?: boolean };
   /** Source index to open read-only in each worker (POST /api/source). */
   indexTarget?: string;
 }

@@ -86,7 +86,7 @@ async function start(): Promise<void> {
   let engine: Engine;
   let source: SourceSupport | undefined;
   try {
-    engine = createEngine();
+    engine = createEngine(config.engine ?? {});
     // One small check compiles the hot paths, so the first real request is not the slow one.
     engine.check(WARM_UP);
     if (config.indexTarget) {
