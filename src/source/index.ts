@@ -248,7 +248,11 @@ class IndexImpl implements SourceIndex {
       windowBands(q.shingles, q.shingleWord, queryWindows(q.key.length, lsh), lsh),
       this.bands,
     );
-    const cands = await this.store.candidates(keys, options.candidates ?? 20);
+    const all = await this.store.candidates(keys, options.candidates ?? 20);
+    // Chance collisions give a document one or two shared bands; a real source shares many. Verifying
+    // only candidates within a fifth of the best keeps the alignment step to a few documents.
+    const floor = Math.max(1, Math.floor((all[0]?.hits ?? 0) / 5));
+    const cands = all.filter((c, i) => i < 3 || c.hits >= floor);
     const contents = await this.store.contents(cands.map((c) => c.cid));
     const classes = this.featurizer().classes;
     const out: Array<{ match: RankedMatch; cid: number; text: string; alignment: Alignment }> = [];
