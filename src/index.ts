@@ -21,6 +21,18 @@ export {
   formatSarif,
   formatStylish,
 } from './formats/index.js';
+export {
+  type AlignedSpan,
+  checkWithSource,
+  type OpenOptions,
+  openIndex,
+  type QueryOptions,
+  type RankedMatch,
+  type SourceAlignment,
+  type SourceCheckResult,
+  type SourceIndex,
+  type SourceMatch,
+} from './source/index.js';
 export { decodeInput, LineIndex, looksEnglish, type Position, tokenize } from './text/index.js';
 export type * from './types.js';
 

@@ -114,7 +114,7 @@ export class SqliteStore implements Store {
       if (!opts.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
-        db.pragma('cache_size = -65536');
+        db.pragma('cache_size = -262144');
       }
       const meta = SqliteStore.checkOrCreate(path, db, opts);
       return new SqliteStore(path, db, meta, opts.readonly);
