@@ -143,6 +143,19 @@ describe.runIf(CHROMIUM || REQUIRED)('web page in Chromium', () => {
       api.findings.map((f) => f.suggestions[0].text),
     );
 
+    // Download of the restored text (a blob: link, allowed by the page's CSP) carries the same text.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#download-text').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('text-restored.txt');
+    const saved = await download.path();
+    const allTop = api.findings.reduceRight(
+      (t, f) => t.slice(0, f.start) + f.suggestions[0].text + t.slice(f.end),
+      SPUN,
+    );
+    expect(readFileSync(saved, 'utf8')).toBe(allTop);
+
     await page.screenshot({ path: join(RESULTS, 'browser-check.png'), fullPage: true });
     // Nothing but this server was asked for anything, and nothing broke (a CSP violation logs an error).
     expect(requests.every((u) => u.startsWith(base))).toBe(true);
@@ -150,9 +163,15 @@ describe.runIf(CHROMIUM || REQUIRED)('web page in Chromium', () => {
     await context.close();
   });
 
-  it('is readable on a 375 px wide phone screen', async () => {
+  it('checks a .txt file opened from a 375 px wide phone screen, and stays readable', async () => {
     const { page, problems, context } = await openPage({ width: 375, height: 800 });
-    await pasteAndWait(page, SPUN);
+    await page.locator('#file').setInputFiles({
+      name: 'story.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(SPUN, 'utf8'),
+    });
+    await page.locator('#marked button.finding').first().waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await page.locator('#text').inputValue()).toBe(SPUN);
     await page.locator('#marked button.finding').first().click();
     await page.locator('#popover').waitFor({ state: 'visible' });
     const fits = await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
