@@ -130,6 +130,12 @@ describe('other routes', () => {
     expect(doc.paths['/api/check'].post.requestBody.content['application/json'].schema).toEqual(
       JSON.parse(JSON.stringify(checkBody)),
     );
+    // Every reference points at a schema the document defines.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of refs) expect(doc.components.schemas[name]).toBeDefined();
   });
 
   it('POST /api/source is not there without an index', async () => {

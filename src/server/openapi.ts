@@ -76,6 +76,8 @@ const finding = {
     suggestions: { type: 'array', items: { $ref: '#/components/schemas/Suggestion' } },
     confidence: { type: 'number' },
     kind: { type: 'string', description: 'thesaurus, number, filler, spelling, user or source.' },
+    origin: { type: 'string', enum: ['decoder', 'source'], description: 'Absent means the decoder.' },
+    sourceId: { type: 'string', description: 'The indexed document the finding was aligned with.' },
   },
 };
 
@@ -218,7 +220,26 @@ export function openApiDocument(version: string, withSource: boolean): Record<st
       post: {
         summary: 'Check against the configured source index: findings aligned with a known original.',
         requestBody: { required: true, ...json(sourceBody) },
-        responses: { '200': { description: 'CheckResult plus the candidate sources.' }, ...errors },
+        responses: {
+          '200': {
+            description:
+              'CheckResult plus the matched source (null when none matched) and the ranked candidates.',
+            ...json({
+              allOf: [
+                ref('CheckResult'),
+                {
+                  type: 'object',
+                  required: ['source', 'candidates'],
+                  properties: {
+                    source: { oneOf: [{ type: 'null' }, ref('SourceMatch')] },
+                    candidates: { type: 'array', items: ref('SourceMatch') },
+                  },
+                },
+              ],
+            }),
+          },
+          ...errors,
+        },
       },
     };
   }
@@ -237,6 +258,21 @@ export function openApiDocument(version: string, withSource: boolean): Record<st
         CheckResult: checkResult,
         RestoreResult: restoreResult,
         Error: error,
+        SourceMatch: {
+          type: 'object',
+          required: ['id', 'similarity', 'coverage'],
+          properties: {
+            id: { type: 'string' },
+            similarity: {
+              type: 'number',
+              description: "Share of words equal to or synonyms of the source's.",
+            },
+            coverage: {
+              type: 'number',
+              description: 'Share of words inside passages aligned with the source.',
+            },
+          },
+        },
       },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Only when the server runs with --api-key.' },
