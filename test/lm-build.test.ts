@@ -181,6 +181,18 @@ describe('built from real text', () => {
     }
   });
 
+  it('maxLogProb bounds logProb from above over every history tried', async () => {
+    const m = ngramModelFromBuffer((await brown({ order: 3 })).buffer);
+    const words = trainingSentences(brownText.slice(0, 20000)).flat().map((w) => m.id(w));
+    for (let i = 2; i < words.length; i++) {
+      for (const w of [words[i], (words[i] * 7 + 3) % m.vocabSize]) {
+        expect(m.maxLogProb(w)).toBeGreaterThanOrEqual(m.logProb(w, words[i - 1], words[i - 2]) - 1e-6);
+        expect(m.maxLogProb(w)).toBeGreaterThanOrEqual(m.logProb(w, words[i - 1], -1) - 1e-6);
+      }
+    }
+    expect(m.maxLogProb(-1)).toBe(m.oovLogProb);
+  });
+
   it('spilling runs to disk and merging them gives the same model as counting in memory', async () => {
     const memory = await brown({ order: 3 });
     const spilled = await brown({ order: 3, tableEntries: 2000 });

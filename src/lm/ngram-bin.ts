@@ -17,6 +17,8 @@ export interface NgramModel extends LanguageModel {
    * A -1 in the history cuts it there.
    */
   logProbHistory(w: number, history: ArrayLike<number>): number;
+  /** An upper bound of `logProb(w, h1, h2)` over every history (oovLogProb for -1). */
+  maxLogProb(w: number): number;
 }
 
 /** Binary search for `key` among the ascending `words[begin, end)`; the index or -1. */
@@ -61,6 +63,9 @@ class NgramBinModel implements NgramModel {
   private readonly p3: Uint16Array;
   private readonly p3Low: number;
   private readonly p3Step: number;
+
+  /** Per word, the highest log10 probability `logProb` can give it; computed on first use. */
+  private maxProb: Float32Array | undefined;
 
   /** One-entry cache of the back-off weight of history "h2 h1" (decoders ask many words per history). */
   private cacheH1 = -1;
@@ -134,6 +139,40 @@ class NgramBinModel implements NgramModel {
     const t = find(this.w3, this.c2[b], this.c2[b + 1], h2);
     if (t >= 0) return this.p3Low + this.p3[t] * this.p3Step;
     return this.p2Low + this.p2[b] * this.p2Step + this.historyBackoff(h1, h2);
+  }
+
+  /** An upper bound of `logProb(w, h1, h2)` over every history (oovLogProb for an unknown word). */
+  maxLogProb(w: number): number {
+    if (!(w >= 0 && w < this.vocabSize)) return this.oovLogProb;
+    this.maxProb ??= this.computeMaxProb();
+    return this.maxProb[w];
+  }
+
+  /**
+   * One pass over orders 1–3: each word's best trigram probability, bigram probability plus the largest
+   * history back-off, and unigram plus the largest back-offs of both orders — every way `logProb` reaches it.
+   */
+  private computeMaxProb(): Float32Array {
+    const V = this.vocabSize;
+    let bo1 = 0;
+    for (let i = 0; i < V; i++) bo1 = Math.max(bo1, this.uniBackoff[i]);
+    let bo2 = 0;
+    if (this.order >= 3)
+      for (let b = 0; b < this.b2.length; b++) bo2 = Math.max(bo2, this.b2Low + this.b2[b] * this.b2Step);
+    const out = new Float32Array(V);
+    for (let w = 0; w < V; w++) {
+      let best = this.uniProb[w] + bo1 + bo2;
+      if (this.order >= 2) {
+        for (let b = this.uniChild[w]; b < this.uniChild[w + 1]; b++) {
+          best = Math.max(best, this.p2Low + this.p2[b] * this.p2Step + bo2);
+          if (this.order < 3) continue;
+          for (let t = this.c2[b]; t < this.c2[b + 1]; t++)
+            best = Math.max(best, this.p3Low + this.p3[t] * this.p3Step);
+        }
+      }
+      out[w] = Math.min(0, best);
+    }
+    return out;
   }
 
   /** Back-off weight of the history "h2 h1" (0 when that bigram is not stored). */
