@@ -240,6 +240,7 @@ async function main(): Promise<void> {
       `| counting (tokenize + count), 1 worker, ${mw(speedCorpus.words)} M words, wall clock | ${mw(perCore)} M words/s | ≥ 1 M words/s per core: ${target(perCore >= 1e6)} |`,
       `| the same per CPU second (what one core does when it is not shared) | ${mw(perCpu)} M words/s | ${target(perCpu >= 1e6)} |`,
       `| full build, order 3, 2 workers, ${mw(bigCorpus.words)} M words | ${(big.seconds / 60).toFixed(1)} min (counting ${big.countingSeconds.toFixed(0)} s) | < 10 min: ${target(big.seconds < 600)} |`,
+      `| counting in that build per CPU second (all threads) | ${mw(bigCorpus.words / big.countingCpuSeconds)} M words/s | ≥ 1 M words/s per core: ${target(bigCorpus.words / big.countingCpuSeconds >= 1e6)} |`,
       `| peak memory of that build (RSS, workers included) | ${(big.maxRssMiB / 1024).toFixed(2)} GiB | < 4 GB: ${target(big.maxRssMiB * 1048576 < 4e9)} |`,
       `| n-grams of that model (1/2/3) | ${big.ngrams.map((c) => c.toLocaleString('en-US')).join(' / ')}, ${(big.bytes / 1e6).toFixed(1)} MB, ${big.runs} runs spilled | |`,
       ...loads.map(
