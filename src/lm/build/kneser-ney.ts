@@ -178,7 +178,7 @@ export function estimate(input: EstimateInput): Estimate {
     const parent = new Uint32Array(level.size);
     const context = new Uint32Array(level.size);
     const total = new Float64Array(lowerSize);
-    const nk = new Float64Array(3 * lowerSize);
+    const nk = new Uint32Array(3 * lowerSize);
     let p = 0;
     for (let i = 0; i < level.size; i++) {
       const lo = level.keys[2 * i];
