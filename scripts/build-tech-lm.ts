@@ -50,8 +50,10 @@ function noticeBlock(): string {
   const manifest = readFileSync(dataPath(MANIFEST_FILE), 'utf8').trim().split('\n');
   if (manifest[0] !== MANIFEST_HEADER) throw new Error(`${MANIFEST_FILE}: unexpected header`);
   const rows = manifest.slice(1).map((l) => l.split('\t'));
+  const licence = (l: string) =>
+    l === 'other' ? 'other (a package-specific free licence, see its copyright file)' : l;
   const line = (r: string[]) =>
-    `- ${r[0]} ${r[1]} (${r[2]}): ${r[4]}; ${Number(r[7]).toLocaleString('en-US')} words`;
+    `- ${r[0]} ${r[1]} (${r[2]}): ${licence(r[4])}; ${Number(r[7]).toLocaleString('en-US')} words`;
   const train = rows.filter((r) => r[3] === 'train');
   const held = rows.filter((r) => r[3] === 'heldout');
   const words = train.reduce((a, r) => a + Number(r[7]), 0);

@@ -9,9 +9,10 @@
  * `data/tech-corpus.manifest.tsv` (package, version, field, split, licence, files, paragraphs, words).
  * Held-out packages are never used for training: the benchmark measures false findings on them.
  *
- * Run: `npx tsx scripts/tech-corpus.ts [--only pkg,pkg]`
+ * Run: `npx tsx scripts/tech-corpus.ts [--only pkg,pkg] [--out DIR]` (DIR default .cache/tech-corpus);
+ * `--licences` only re-reads the licences into the existing manifest.
  */
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataPath } from '../src/data.js';
@@ -149,15 +150,38 @@ function extract(path: string, kind: 'rst' | 'html' | 'info', isWord: IsWord): s
   return paras.filter((p) => isProse(p, isWord));
 }
 
+/** Re-read each package's licence into the existing manifest (after a change to the licence reader). */
+function refreshLicences(): void {
+  const path = dataPath(MANIFEST_FILE);
+  const [header, ...rows] = readFileSync(path, 'utf8').trim().split('\n');
+  const debDir = join(CACHE_DIR, 'debian');
+  const out = rows.map((line) => {
+    const cols = line.split('\t');
+    const info = fetchDeb(cols[0], debDir);
+    cols[4] = packageLicence(unpackDeb(info, debDir), cols[0]);
+    return cols.join('\t');
+  });
+  writeFileSync(path, `${header}\n${out.join('\n')}\n`);
+}
+
 function main(): void {
   const args = process.argv.slice(2);
+  if (args.includes('--licences')) {
+    refreshLicences();
+    return;
+  }
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? new Set(args[onlyAt + 1].split(',')) : undefined;
+  const outAt = args.indexOf('--out');
+  const outDir = outAt >= 0 ? args[outAt + 1] : CORPUS_DIR;
   const lm = loadDefaultModel();
   const isWord: IsWord = (w) => lm.id(w) >= 0;
   const debDir = join(CACHE_DIR, 'debian');
-  mkdirSync(CORPUS_DIR, { recursive: true });
-  const outputs = { train: createWriteStream(TRAIN_FILE), heldout: createWriteStream(HELDOUT_FILE) };
+  mkdirSync(outDir, { recursive: true });
+  const outputs = {
+    train: createWriteStream(join(outDir, 'train.txt')),
+    heldout: createWriteStream(join(outDir, 'heldout.txt')),
+  };
   const seen = new Set<string>();
   const rows: ManifestRow[] = [];
   // Training packages first, so a paragraph shared with a held-out package stays out of the held-out text.

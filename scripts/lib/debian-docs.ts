@@ -84,22 +84,23 @@ export function packageLicence(root: string, pkg: string): string {
       if (lic) return lic[1].trim();
     }
   }
-  const first = /^Format:/.test(text) ? /^License:\s*(.+)$/m.exec(text) : null;
-  if (first) return first[1].trim();
-  const names = new Set<string>();
+  // A "License: NAME" line, machine-readable or not (a line of prose after "License:" is no name).
+  const first = /^License:[ \t]*([\w.+-]+(?: (?:or|and) [\w.+-]+)*)[ \t]*$/m.exec(text);
+  if (first) return first[1];
+  // Free-form copyright file: the first licence it names, most specific first.
   const patterns: Array<[RegExp, string]> = [
     [/Python Software Foundation License|PSF License/i, 'PSF-2.0'],
-    [/GNU General Public License[^.]*version 3|GPL-?3/i, 'GPL-3+'],
-    [/GNU General Public License[^.]*version 2|GPL-?2/i, 'GPL-2+'],
+    [/GNU Free Documentation License/i, 'GFDL'],
     [/Lesser General Public License|LGPL/i, 'LGPL'],
-    [/BSD/i, 'BSD'],
-    [/MIT License|Expat/i, 'Expat'],
+    [/GNU General Public License[^.]*version 2|\bGPL-?2/i, 'GPL-2+'],
+    [/GNU General Public License[^.]*version 3|\bGPL-?3/i, 'GPL-3+'],
     [/Apache License/i, 'Apache-2.0'],
-    [/Free Documentation License/i, 'GFDL'],
+    [/MIT License|Expat/i, 'Expat'],
+    [/BSD/i, 'BSD'],
     [/public domain/i, 'public-domain'],
   ];
-  for (const [re, name] of patterns) if (re.test(text)) names.add(name);
-  return names.size ? [...names].join(' or ') : 'see copyright file';
+  for (const [re, name] of patterns) if (re.test(text)) return name;
+  return 'see copyright file';
 }
 
 /** Every regular file under `dir`, recursively (symbolic links are not followed). */
