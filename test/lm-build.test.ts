@@ -183,7 +183,9 @@ describe('built from real text', () => {
 
   it('maxLogProb bounds logProb from above over every history tried', async () => {
     const m = ngramModelFromBuffer((await brown({ order: 3 })).buffer);
-    const words = trainingSentences(brownText.slice(0, 20000)).flat().map((w) => m.id(w));
+    const words = trainingSentences(brownText.slice(0, 20000))
+      .flat()
+      .map((w) => m.id(w));
     for (let i = 2; i < words.length; i++) {
       for (const w of [words[i], (words[i] * 7 + 3) % m.vocabSize]) {
         expect(m.maxLogProb(w)).toBeGreaterThanOrEqual(m.logProb(w, words[i - 1], words[i - 2]) - 1e-6);
@@ -207,14 +209,29 @@ describe('built from real text', () => {
     expect(two.buffer.equals(one.buffer)).toBe(true);
   });
 
-  it('pruning keeps the file within the size budget, cutting the highest order first', async () => {
+  it('pruning keeps the file within the size budget by one count cut-off across orders', async () => {
     const full = await brown({ order: 3 });
     const budget = Math.floor(full.buffer.length * 0.6);
     const pruned = await brown({ order: 3, maxBytes: budget });
     expect(pruned.buffer.length).toBeLessThanOrEqual(budget);
     expect(pruned.report.pruned[2]).toBeGreaterThan(0);
-    expect(pruned.report.pruned[1]).toBe(0);
-    expect(pruned.report.minCounts[1]).toBeGreaterThan(1);
+    // One count cut-off for the orders above the unigrams, the highest order's lowered as far as the budget
+    // allows, and the rest of the budget spent on trigrams just below it.
+    const [tMid, tTop] = pruned.report.minCounts;
+    expect(tTop).toBeGreaterThan(1);
+    expect(tMid === 1 || tMid >= tTop).toBe(true);
+    expect(pruned.report.pruned[2] / full.report.ngrams[2]).toBeGreaterThan(
+      pruned.report.pruned[1] / full.report.ngrams[1],
+    );
+    // Trigrams need no other order's n-grams kept for them: all with count >= tTop stay, and some with
+    // tTop - 1 (count-of-counts t1..t4 say how many have each count).
+    const below = (k: number) =>
+      full.report.stats.countOfCounts[2].slice(0, k - 1).reduce((x, y) => x + y, 0);
+    if (tTop <= 5) {
+      expect(pruned.report.ngrams[2]).toBeGreaterThanOrEqual(full.report.ngrams[2] - below(tTop));
+      expect(pruned.report.ngrams[2]).toBeLessThanOrEqual(full.report.ngrams[2] - below(tTop - 1));
+    }
+    expect(budget - pruned.buffer.length).toBeLessThan(2000); // the budget is used, not left at a jump
     // A budget below what the vocabulary alone needs is a usage error.
     await expect(buildModel({ inputs: [file('brown.txt')], workers: 1, maxBytes: 1000 })).rejects.toThrow(
       /too small/,

@@ -11,7 +11,7 @@ const BUILD_HELP = `
 Trains a modified Kneser-Ney back-off model on the text of the inputs (files, directories searched
 recursively, or - for stdin), tokenized and lower-cased exactly as the engine looks words up. Counting
 spills sorted runs to a temporary directory, so memory stays bounded whatever the corpus size.
---max-size prunes the highest order first (by count) until the file fits.
+--max-size prunes n-grams below a count cut-off (the highest order most) until the file fits.
 
 Examples:
   $ unspin lm build docs/ --out tech.lm.bin --order 4 --max-size 40

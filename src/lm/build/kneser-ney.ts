@@ -169,6 +169,7 @@ export function estimate(input: EstimateInput): Estimate {
   const parents: Uint32Array[] = [];
   const contexts: Uint32Array[] = [];
   const gammas: Float64Array[] = []; // gammas[n - 2]: γ of the contexts of order n, aligned with order n - 1
+  const totals: Float64Array[] = []; // totals[n - 2]: Σ_w c(hw) of the contexts of order n (raw frequency of h)
   const tmp = new Uint32Array(2);
   for (let n = 2; n <= N; n++) {
     const level = levels[n - 2];
@@ -220,10 +221,11 @@ export function estimate(input: EstimateInput): Estimate {
     parents.push(parent);
     contexts.push(context);
     gammas.push(gamma);
+    totals.push(total);
   }
 
   const stats: EstimateStats = { ngrams: [V, ...levels.map((l) => l.size)], countOfCounts: coc };
-  const { keep, thresholds } = prune(input, levels, stats);
+  const { keep, thresholds } = prune(input, levels, stats, { parents, contexts, totals });
 
   // Back-off weights: γ where nothing was pruned above, else the renormalising weight.
   const backoffOf = (n: number): Float64Array => {
@@ -313,67 +315,163 @@ export function estimate(input: EstimateInput): Estimate {
   return { model: { order, vocab, header, uniProb, uniBackoff, uniChild, levels: out }, stats };
 }
 
+interface Structure {
+  /** Per order 2..N (index n - 2): each n-gram's parent (suffix) and context, as indices into order n - 1. */
+  parents: Uint32Array[];
+  contexts: Uint32Array[];
+  /** Per order 2..N: raw frequency of each order-(n - 1) n-gram as a context. */
+  totals: Float64Array[];
+}
+
 /**
- * Which n-grams to keep so the file fits `maxBytes`: the highest order is cut first, by the smallest
- * adjusted-count threshold that fits; when even an empty highest order does not fit, it is dropped and the
- * next order is cut. Returns per order 2..N a 0/1 mask, or undefined where everything is kept.
+ * Which n-grams to keep so the file fits `maxBytes`: one count cut-off t for every order above the
+ * unigrams, the smallest that fits, then the highest order's own cut-off lowered as far as the budget allows. An n-gram is kept when its frequency is at least t (raw count for the
+ * highest order; for lower orders the raw count as a context, or the adjusted count for n-grams ending in
+ * `</s>`), or when a kept longer n-gram needs it as its suffix or its context. Returns per order 2..N a 0/1
+ * mask (undefined where everything is kept) and the cut-off per order (1 = nothing cut, 0 = order dropped).
  */
 function prune(
   input: EstimateInput,
   levels: Level[],
   stats: EstimateStats,
+  structure: Structure,
 ): { keep: (Uint8Array | undefined)[]; thresholds: number[] } {
   const N = input.order;
   const keep: (Uint8Array | undefined)[] = new Array(N - 1).fill(undefined);
-  // Cut-offs per order 2..N (0 = the order was dropped whole; 1 = nothing cut).
   const thresholds: number[] = new Array(N - 1).fill(1);
   const result = { keep, thresholds };
   if (input.maxBytes === undefined) return result;
   const vocabBytes = input.vocab.reduce((s, w) => s + Buffer.byteLength(w) + 1, 0);
   // Header JSON with discounts and prune report: its length plus room for the numbers it will hold.
   const headerBytes = Buffer.byteLength(JSON.stringify(input.header)) + 256 + 64 * N;
-  const counts = [...stats.ngrams];
   const size = (c: number[]): number => {
     let top = c.length;
     while (top > 2 && c[top - 1] === 0) top--;
     return modelBytes(c.slice(0, top), vocabBytes) + headerBytes;
   };
-  if (size(counts) <= input.maxBytes) return result;
-  for (let n = N; n >= 2; n--) {
-    const level = levels[n - 2];
-    const trial = [...counts];
-    trial[n - 1] = 0;
-    if (size(trial) > input.maxBytes && n > 2) {
-      // Even without this order it does not fit: drop it and cut the next.
-      keep[n - 2] = new Uint8Array(level.size);
-      counts[n - 1] = 0;
-      thresholds[n - 2] = 0;
-      continue;
+  if (size(stats.ngrams) <= input.maxBytes) return result;
+
+  // Frequency of every n-gram per order 2..N.
+  const freq: Float64Array[] = levels.map((level, i) => {
+    const n = i + 2;
+    const f = new Float64Array(level.size);
+    const asContext = n < N ? structure.totals[n - 1] : undefined;
+    for (let j = 0; j < level.size; j++) f[j] = asContext && asContext[j] > 0 ? asContext[j] : level.adj[j];
+    return f;
+  });
+  let maxFreq = 1;
+  for (const f of freq) for (let j = 0; j < f.length; j++) if (f[j] > maxFreq) maxFreq = f[j];
+  const masks = levels.map((l) => new Uint8Array(l.size));
+  /** Fill `masks` for cut-off t (tTop for the highest order); the kept counts per order (index 0 = unigrams). */
+  const evaluate = (t: number, tTop = t): number[] => {
+    const counts = [input.vocab.length, ...new Array(N - 1).fill(0)];
+    for (let n = N; n >= 2; n--) {
+      const mask = masks[n - 2];
+      const f = freq[n - 2];
+      const cut = n === N ? tTop : t;
+      for (let j = 0; j < mask.length; j++) mask[j] = f[j] >= cut ? 1 : 0;
+      if (n < N) {
+        const child = masks[n - 1];
+        const par = structure.parents[n - 1];
+        const ctx = structure.contexts[n - 1];
+        for (let j = 0; j < child.length; j++) {
+          if (child[j]) {
+            mask[par[j]] = 1;
+            mask[ctx[j]] = 1;
+          }
+        }
+      }
+      let kept = 0;
+      for (let j = 0; j < mask.length; j++) kept += mask[j];
+      counts[n - 1] = kept;
     }
-    // Smallest threshold t with size(kept a >= t) within budget; histogram of adjusted counts.
-    const hist = new Map<number, number>();
-    for (let i = 0; i < level.size; i++) hist.set(level.adj[i], (hist.get(level.adj[i]) ?? 0) + 1);
-    const values = [...hist.keys()].sort((a, b) => a - b);
-    let kept = level.size;
-    let t = 1;
-    for (const v of values) {
-      trial[n - 1] = kept;
-      if (size(trial) <= input.maxBytes) break;
-      kept -= hist.get(v) ?? 0;
-      t = v + 1;
-    }
-    trial[n - 1] = kept;
-    if (size(trial) > input.maxBytes) {
-      throw new UnspinError(
-        'USAGE',
-        `a size budget of ${input.maxBytes} bytes is too small: the vocabulary alone needs ${size(trial)} bytes (raise --max-size or --min-count)`,
-      );
-    }
-    const mask = new Uint8Array(level.size);
-    for (let i = 0; i < level.size; i++) mask[i] = level.adj[i] >= t ? 1 : 0;
-    keep[n - 2] = mask;
-    thresholds[n - 2] = t;
-    return result;
+    return counts;
+  };
+  const fits = (t: number, tTop = t): boolean => size(evaluate(t, tTop)) <= input.maxBytes!;
+  // Smallest common t that fits (the size falls as t rises), then the smallest top-order cut-off that
+  // still fits with it, so the budget is used rather than left at the jump between two common cut-offs.
+  let lo = 2;
+  let hi = Math.ceil(maxFreq) + 1;
+  if (size(evaluate(hi)) > input.maxBytes) {
+    throw new UnspinError(
+      'USAGE',
+      `a size budget of ${input.maxBytes} bytes is too small: the vocabulary alone needs ${size(evaluate(hi))} bytes (raise --max-size or --min-count)`,
+    );
+  }
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  const t = lo;
+  let topLo = 2;
+  let topHi = t;
+  while (topLo < topHi) {
+    const mid = Math.floor((topLo + topHi) / 2);
+    if (fits(t, mid)) topHi = mid;
+    else topLo = mid + 1;
+  }
+  const counts = evaluate(t, topLo);
+  fillToBudget(input.maxBytes - size(counts), topLo - 1, masks, freq, structure, counts);
+  for (let n = 2; n <= N; n++) {
+    const kept = counts[n - 1];
+    if (kept === levels[n - 2].size) continue;
+    keep[n - 2] = masks[n - 2];
+    thresholds[n - 2] = kept === 0 ? 0 : n === N ? topLo : t;
   }
   return result;
+}
+
+/** Bytes one more n-gram of order n costs in a file whose highest order is N. */
+const entryBytes = (n: number, N: number): number => (n === N ? 6 : 12);
+
+/**
+ * Spend what is left of the budget on highest-order n-grams of frequency `count` (just below the cut-off),
+ * in key order, each with whatever lower-order n-grams it needs (its suffix and context, recursively).
+ * Updates `masks` and `counts`.
+ */
+function fillToBudget(
+  room: number,
+  count: number,
+  masks: Uint8Array[],
+  freq: Float64Array[],
+  structure: Structure,
+  counts: number[],
+): void {
+  const N = masks.length + 1;
+  if (count < 1) return;
+  // Padding of the quantised arrays can add a few bytes per order: keep a margin.
+  let left = room - 8 * N;
+  const top = masks[N - 2];
+  const f = freq[N - 2];
+  const need: Array<[number, number]> = [];
+  const seen = new Set<number>();
+  for (let j = 0; j < top.length && left >= entryBytes(N, N); j++) {
+    if (top[j] || f[j] !== count) continue;
+    // Collect the missing n-grams this one needs (breadth first down the orders).
+    need.length = 0;
+    seen.clear();
+    let cost = entryBytes(N, N);
+    const queue: Array<[number, number]> = [[N, j]];
+    while (queue.length > 0) {
+      const [n, i] = queue.pop() as [number, number];
+      if (n === 2) continue; // its suffix and context are unigrams, always there
+      for (const k of [structure.parents[n - 2][i], structure.contexts[n - 2][i]]) {
+        const key = (n - 1) * 0x40000000 + k;
+        if (masks[n - 3][k] || seen.has(key)) continue;
+        seen.add(key);
+        need.push([n - 1, k]);
+        cost += entryBytes(n - 1, N);
+        queue.push([n - 1, k]);
+      }
+    }
+    if (cost > left) continue;
+    left -= cost;
+    top[j] = 1;
+    counts[N - 1]++;
+    for (const [n, k] of need) {
+      masks[n - 2][k] = 1;
+      counts[n - 1]++;
+    }
+  }
 }
