@@ -1,12 +1,14 @@
 /**
  * Load test of `unspin serve`: the built server runs in its own process, autocannon (in this process)
  * keeps 50 connections busy for 30 s on each of GET /healthz (the ceiling: no engine work), POST
- * /api/check and POST /v2/check with one-paragraph texts (Brown news paragraphs of ~80 words from the
- * evaluation split, plus the spun example's paragraphs, in rotation). Writes bench/results/load.json and
+ * /api/check and POST /v2/check with one-paragraph texts (Brown paragraphs of 60–100 words from the
+ * evaluation split and the spun example's paragraphs). The engine caches per word and span, so each row
+ * gets its own texts and a separate set warms the server up first: the check rows measure a warm server
+ * on text it has not seen. Writes bench/results/load.json and
  * the `<!-- bench:load -->` section of BENCHMARKS.md.
  *
  *   npm run bench:load                     # builds dist first
- *   tsx bench/load.ts --duration 5         # a shorter run (not written to BENCHMARKS.md unless --write)
+ *   tsx bench/load.ts --duration 5 --no-write   # a short trial, printed instead of written
  *   options: --duration S (30), --connections N (50), --workers N (server default), --no-write
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -38,6 +40,7 @@ type Autocannon = (options: {
   url: string;
   connections: number;
   duration: number;
+  amount?: number;
   timeout: number;
   requests: Array<CannonRequest & { setupRequest?: (req: CannonRequest) => CannonRequest }>;
 }) => CannonInstance;
@@ -51,6 +54,8 @@ const MARKDOWN = join(ROOT, 'BENCHMARKS.md');
 
 interface Args {
   duration: number;
+  /** Stop after this many requests instead (warm-up). */
+  amount?: number;
   connections: number;
   workers?: number;
   write: boolean;
@@ -74,20 +79,29 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** One-paragraph texts: Brown news paragraphs of 60–100 words (evaluation files), and the spun example. */
+/** Paragraphs of 60–100 words from Brown's evaluation files (all genres), and the spun example's. */
 function paragraphs(): string[] {
-  const out: string[] = [];
-  for (const doc of brownDocs({ docWords: 300, genres: ['news'], files: isEvalFile })) {
+  const out: string[] = readFileSync(join(ROOT, 'examples', 'spun-news.txt'), 'utf8')
+    .trim()
+    .split('\n\n');
+  for (const doc of brownDocs({ docWords: 300, files: isEvalFile })) {
     for (const p of doc.text.split('\n\n')) {
       const words = p.split(/\s+/).length;
       if (words >= 60 && words <= 100) out.push(p);
     }
-    if (out.length >= 200) break;
   }
-  const example = readFileSync(join(ROOT, 'examples', 'spun-news.txt'), 'utf8')
-    .trim()
-    .split('\n\n');
-  return [...example, ...out];
+  return out;
+}
+
+/** Disjoint sets: the first WARM_TEXTS for the warm-up, then alternate paragraphs for the two check rows. */
+const WARM_TEXTS = 200;
+function textSets(all: readonly string[]): { warm: string[]; api: string[]; v2: string[] } {
+  const rest = all.slice(WARM_TEXTS);
+  return {
+    warm: all.slice(0, WARM_TEXTS),
+    api: rest.filter((_, i) => i % 2 === 0),
+    v2: rest.filter((_, i) => i % 2 === 1),
+  };
 }
 
 interface Server {
@@ -114,6 +128,8 @@ function startServer(workers: number | undefined): Promise<Server> {
 
 interface Scenario {
   name: string;
+  /** Which text set the row sends. */
+  texts?: 'api' | 'v2';
   method: 'GET' | 'POST';
   path: string;
   contentType?: string;
@@ -124,6 +140,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'GET /healthz (ceiling)', method: 'GET', path: '/healthz' },
   {
     name: 'POST /api/check, one paragraph',
+    texts: 'api',
     method: 'POST',
     path: '/api/check',
     contentType: 'application/json',
@@ -131,6 +148,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'POST /v2/check, one paragraph',
+    texts: 'v2',
     method: 'POST',
     path: '/v2/check',
     contentType: 'application/x-www-form-urlencoded',
@@ -158,6 +176,7 @@ async function runScenario(url: string, s: Scenario, texts: readonly string[], a
     url: url + s.path,
     connections: args.connections,
     duration: args.duration,
+    ...(args.amount !== undefined ? { amount: args.amount } : {}),
     timeout: 120,
     requests: [
       {
@@ -214,7 +233,7 @@ function markdown(report: LoadReport): string {
     `- Command: \`${report.command}\``,
     `- Date: ${report.date}; commit \`${report.commit}\``,
     `- Machine: ${report.machine}; Node ${report.node}; load average before the run ${report.loadBefore} (other work on the machine takes cores from both sides)`,
-    `- Server: \`unspin serve\` in its own process with ${report.workers} engine worker thread${report.workers === 1 ? '' : 's'} (default queue 64, time limit 60 s); autocannon in a second process on the same machine, ${report.rows[0]?.connections} connections for ${report.rows[0]?.durationS} s per row; ${report.texts} different one-paragraph texts (${report.textWords} words on average) sent in rotation.`,
+    `- Server: \`unspin serve\` in its own process with ${report.workers} engine worker thread${report.workers === 1 ? '' : 's'} (default queue 64, time limit 60 s); autocannon in a second process on the same machine, ${report.rows[0]?.connections} connections for ${report.rows[0]?.durationS} s per row; one-paragraph texts of ${report.textWords} words on average, ${report.warmTexts} to warm the server up (sent once, not measured) and ${report.textsPerRow} others per check row, each row its own (a text repeats only after all of its row's have been sent).`,
     '',
     '| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors | timeouts | non-2xx |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -237,7 +256,8 @@ interface LoadReport {
   machine: string;
   node: string;
   workers: number;
-  texts: number;
+  warmTexts: number;
+  textsPerRow: number;
   textWords: number;
   rows: LoadRow[];
   target: string;
@@ -266,15 +286,21 @@ async function main(): Promise<void> {
     throw new Error(`${BIN} is missing: run npm run build first (npm run bench:load does)`);
   const loadBefore = Math.round(loadavg()[0] * 100) / 100;
   const texts = paragraphs();
+  const sets = textSets(texts);
   const textWords = Math.round(texts.reduce((n, t) => n + t.split(/\s+/).length, 0) / texts.length);
   const server = await startServer(args.workers);
   process.stderr.write(`load: server ${server.url} with ${server.workers} workers; ${texts.length} texts\n`);
   const rows: LoadRow[] = [];
   try {
+    // Warm-up: every warm text once through /api/check (JIT, caches of common words, connections).
+    await runScenario(server.url, { ...SCENARIOS[1], name: 'warm-up' }, sets.warm, {
+      ...args,
+      duration: 1_000,
+      connections: 4,
+      amount: sets.warm.length,
+    });
     for (const s of SCENARIOS) {
-      // A short warm-up so connection setup and first-request costs stay out of the numbers.
-      await runScenario(server.url, s, texts, { ...args, duration: 1, connections: 4 });
-      const row = await runScenario(server.url, s, texts, args);
+      const row = await runScenario(server.url, s, s.texts ? sets[s.texts] : [], args);
       process.stderr.write(
         `load: ${s.name}: ${num(row.requestsPerSecond)} req/s, p99 ${row.latencyMs.p99} ms, errors ${row.errors}, non-2xx ${row.non2xx}\n`,
       );
@@ -299,7 +325,8 @@ async function main(): Promise<void> {
     machine: `${cpu}, ${availableParallelism()} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB RAM, ${process.platform} ${process.arch}`,
     node: process.version,
     workers: server.workers,
-    texts: texts.length,
+    warmTexts: sets.warm.length,
+    textsPerRow: Math.min(sets.api.length, sets.v2.length),
     textWords,
     rows,
     target,
