@@ -68,10 +68,11 @@ export interface SpinOptions {
   /** Which synonym pairs to draw from (default 'any'). */
   pairs?: PairMode;
   /**
-   * Relative weight of a replacement (lemma or phrase); when given, synonyms are drawn in proportion to it
-   * instead of uniformly. Real spinners favour common words: pass a word-frequency weight for that.
+   * Relative weight of a replacement (lemma or phrase) given its 0-based rank in the original's synonym
+   * list (the thesaurus order, WordNet first); when given, synonyms are drawn in proportion to it instead
+   * of uniformly. Real spinners favour common words and a thesaurus's first entries: pass a weight for that.
    */
-  weight?: (replacement: string) => number;
+  weight?: (replacement: string, rank: number) => number;
   /** Lexicon and morphology; default `defaultSpinResources()` (the shipped lexicon, held-out slice included). */
   resources?: SpinResources;
 }
@@ -486,11 +487,13 @@ export function simulateSpin(text: string, options: SpinOptions): SpinResult {
     // Uniform (or weighted) choice; retry a few times when re-inflection gives back the observed text.
     let replacement: string | undefined;
     let pick = -1;
-    const tries = (
-      options.weight
-        ? weightedOrder(u.candidates, (c) => options.weight!(lexicon.text(c)), rng)
-        : shuffle([...u.candidates], rng)
-    ).slice(0, 8);
+    let tries: number[];
+    if (options.weight) {
+      const weight = options.weight;
+      const rank = new Map(lexicon.synonyms(u.id).map((id, k) => [id, k]));
+      tries = weightedOrder(u.candidates, (c) => weight(lexicon.text(c), rank.get(c) ?? 0), rng);
+    } else tries = shuffle([...u.candidates], rng);
+    tries = tries.slice(0, 8);
     for (const c of tries) {
       const lemma = lexicon.text(c);
       const inflected =

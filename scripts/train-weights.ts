@@ -33,6 +33,11 @@ function frequency(text: string): number {
   return 10 ** u;
 }
 
+/** A spinner that takes common words from near the top of the thesaurus's list. */
+function thesaurusOrder(text: string, rank: number): number {
+  return Math.sqrt(frequency(text) / (1 + rank));
+}
+
 interface Sample {
   text: string;
   rate: number;
@@ -53,14 +58,16 @@ function samples(): { train: Sample[]; valid: Sample[] } {
       target.push({ text: d.text, rate, gold: [] });
       return;
     }
-    // Half the documents draw synonyms uniformly, half in proportion to their frequency (as real
-    // spinners, which favour common words, do); the fit sees both channels.
-    const common = Math.floor(i / RATES.length) % 2 === 0;
+    // Three spinner models in turn, so the fit sees each channel: synonyms drawn uniformly; in proportion
+    // to their frequency (real spinners favour common words); and favouring both common words and the
+    // thesaurus's first entries (sqrt(frequency / (1 + rank))), which matches the rank at which real
+    // spinners' choices sit in the original's list (median about a fifth of the way down).
+    const mode = Math.floor(i / RATES.length) % 3;
     const spun = simulateSpin(d.text, {
       seed: 1000 + i,
       rate,
       pairs: 'any',
-      weight: common ? frequency : undefined,
+      weight: mode === 0 ? undefined : mode === 1 ? frequency : thesaurusOrder,
     });
     target.push({
       text: spun.text,

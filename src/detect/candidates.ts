@@ -56,9 +56,18 @@ export interface CandidateConfig {
 }
 
 const EMPTY: readonly Template[] = [];
+/**
+ * Bounds of the per-span candidate cache. A template costs a few hundred bytes; 400,000 of them (the
+ * candidates of some 10,000–15,000 distinct words, which serve most look-ups in news text since word
+ * frequencies are Zipfian) keep the cache near 120 MB however long the text or batch.
+ */
+const SPAN_CACHE_KEYS = 500_000;
+const SPAN_CACHE_TEMPLATES = 400_000;
 
 export class CandidateSource {
   private readonly spanCache = new Map<string, readonly Template[]>();
+  /** Templates held by `spanCache`: the cache is emptied past SPAN_CACHE_TEMPLATES to bound memory. */
+  private cachedTemplates = 0;
   private readonly lmIdCache = new Map<string, Int32Array>();
   private readonly keepCache = new Map<string, Float32Array>();
   private readonly userPairs = new Map<string, string[]>();
@@ -91,6 +100,7 @@ export class CandidateSource {
   useTerms(terms: TermIndex | undefined): void {
     this.terms = terms;
     this.spanCache.clear();
+    this.cachedTemplates = 0;
     this.termOptionCache.clear();
   }
 
@@ -195,8 +205,12 @@ export class CandidateSource {
     let list = this.spanCache.get(key);
     if (!list) {
       list = isNumber ? this.numberCandidates(key) : this.build(norms, key);
-      if (this.spanCache.size > 500_000) this.spanCache.clear();
+      if (this.spanCache.size >= SPAN_CACHE_KEYS || this.cachedTemplates >= SPAN_CACHE_TEMPLATES) {
+        this.spanCache.clear();
+        this.cachedTemplates = 0;
+      }
       this.spanCache.set(key, list);
+      this.cachedTemplates += list.length;
     }
     if (!user) return list;
     const extra: Template[] = [];
