@@ -97,6 +97,47 @@ describe('ARPA import', () => {
     expect(m.header.corpusSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('imports an order-4 model with a vocabulary beyond 16-bit ids', async () => {
+    const V = 70_000;
+    const uni = Array.from({ length: V }, (_, i) => `-5\tw${i}\t-0.5`);
+    const lines = [
+      '\\data\\',
+      `ngram 1=${V + 2}`,
+      'ngram 2=3',
+      'ngram 3=2',
+      'ngram 4=1',
+      '',
+      '\\1-grams:',
+      '-99\t<s>\t-1',
+      '-2\t</s>',
+      ...uni,
+      '',
+      '\\2-grams:',
+      '-1\tw69998 w69999\t-0.25',
+      '-1.5\tw5 w69998\t-0.125',
+      '-0.5\t<s> w5\t-0.1',
+      '',
+      '\\3-grams:',
+      '-0.75\tw5 w69998 w69999\t-0.05',
+      '-0.6\t<s> w5 w69998\t-0.2',
+      '',
+      '\\4-grams:',
+      '-0.3\t<s> w5 w69998 w69999',
+      '',
+      '\\end\\',
+    ];
+    writeFileSync(file('big.arpa'), `${lines.join('\n')}\n`);
+    const m = ngramModelFromBuffer(encodeModel(await readArpa(file('big.arpa'))));
+    expect(m.order).toBe(4);
+    expect(m.counts).toEqual([V + 2, 3, 2, 1]);
+    const id = (w: string) => m.id(w);
+    expect(m.logProbHistory(id('w69999'), [id('w69998'), id('w5'), id('<s>')])).toBeCloseTo(-0.3, 4);
+    expect(m.logProb(id('w69999'), id('w69998'), id('w5'))).toBeCloseTo(-0.75, 4);
+    // No 4-gram "<s> w5 w69998 w1": back-off of "<s> w5 w69998" (-0.2) + of "w5 w69998" (-0.125) + of w69998
+    // (-0.5) + P(w1) (-5).
+    expect(m.logProbHistory(id('w1'), [id('w69998'), id('w5'), id('<s>')])).toBeCloseTo(-5.825, 4);
+  });
+
   it('rejects malformed ARPA files with one-line BAD_MODEL errors', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['no-data.arpa', 'just text\n', /no \\data\\ section/],

@@ -123,8 +123,8 @@ export function registerLmCommands(program: Command, io: CliIO, setExit: (code: 
     .argument('<corpus...>', 'text files, directories (searched recursively) or - for stdin')
     .requiredOption('--out <file>', 'model file to write')
     .addOption(
-      new Option('--order <n>', 'n-gram order (3 or 4; 2 to 6 work)')
-        .argParser(parseIntAtLeast(2, 'an order of 2 to 6'))
+      new Option('--order <n>', 'n-gram order: 2, 3 or 4')
+        .argParser(parseIntAtLeast(2, 'an order of 2 to 4'))
         .default(3),
     )
     .addOption(
@@ -146,7 +146,7 @@ export function registerLmCommands(program: Command, io: CliIO, setExit: (code: 
     .addOption(formatOption())
     .addHelpText('after', BUILD_HELP)
     .action(async (corpus, opts) => {
-      if (opts.order > 6) throw new UnspinError('USAGE', `order must be 2 to 6, not ${opts.order}`);
+      if (opts.order > 4) throw new UnspinError('USAGE', `order must be 2 to 4, not ${opts.order}`);
       checkWritable(opts.out);
       const { buildModel } = await import('../lm/build/index.js');
       const tty = io.stderr.isTTY === true;

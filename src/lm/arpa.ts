@@ -9,8 +9,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UnspinError } from '../errors.js';
-import { CountTable } from './build/counts.js';
-import { keyField, keyLayout, packKey, shiftKey } from './build/keys.js';
 import { type LevelData, MAX_ORDER, type ModelData } from './format.js';
 import { SPHINX_OOV_LOG_PROB } from './sphinx.js';
 
@@ -29,7 +27,9 @@ function logValue(s: string): number {
 }
 
 interface RawLevel {
-  keys: Uint32Array;
+  /** n word ids per n-gram, in reading order (oldest first). */
+  words: Uint32Array;
+  n: number;
   prob: Float32Array;
   backoff: Float32Array;
   size: number;
@@ -49,9 +49,7 @@ export async function readArpa(path: string): Promise<ModelData> {
   const levels: RawLevel[] = [];
   let state: 'start' | 'data' | 'grams' | 'end' = 'start';
   let n = 0;
-  let bits = 0;
   let lineNo = 0;
-  const key = new Uint32Array(2);
   const words = new Int32Array(MAX_ORDER);
   try {
     for await (const raw of lines) {
@@ -78,7 +76,8 @@ export async function readArpa(path: string): Promise<ModelData> {
         if (n >= 2) {
           const c = declared[n - 1];
           levels.push({
-            keys: new Uint32Array(2 * c),
+            words: new Uint32Array(n * c),
+            n,
             prob: new Float32Array(c),
             backoff: new Float32Array(c),
             size: 0,
@@ -96,7 +95,6 @@ export async function readArpa(path: string): Promise<ModelData> {
         if (!m || Number(m[1]) !== declared.length + 1) throw bad(path, lineNo, `bad header line "${line}"`);
         declared.push(Number(m[2]));
         if (declared.length > MAX_ORDER) throw bad(path, lineNo, `order above ${MAX_ORDER}`);
-        bits = keyLayout(declared.length).bits;
         continue;
       }
       const parts = line.split(/\s+/);
@@ -121,7 +119,7 @@ export async function readArpa(path: string): Promise<ModelData> {
         if (id === undefined) throw bad(path, lineNo, `"${parts[1 + j]}" is not among the unigrams`);
         words[j] = id;
       }
-      packKey(bits, words, 0, n, level.keys, level.size);
+      level.words.set(words.subarray(0, n), n * level.size);
       level.prob[level.size] = p;
       level.backoff[level.size] = bo;
       level.size++;
@@ -140,41 +138,35 @@ export async function readArpa(path: string): Promise<ModelData> {
   const lastFound = N === 1 ? vocab.length : levels[N - 2].size;
   if (lastFound !== declared[N - 1])
     throw bad(path, 0, `${N}-grams: ${declared[N - 1]} declared, ${lastFound} found`);
-  if (vocab.length - 1 > keyLayout(N).maxId) {
-    throw bad(
-      path,
-      0,
-      `${vocab.length} words is more than an order-${N} model can hold here (${keyLayout(N).maxId})`,
-    );
-  }
   if (!ids.has('<s>') || !ids.has('</s>')) throw bad(path, 0, 'no <s> or </s> among the unigrams');
 
   const V = vocab.length;
-  const sorted = levels.map((l, i) => sortLevel(path, l, i + 2));
+  const sorted = levels.map((l) => sortLevel(path, vocab, l));
   const uniChild = new Uint32Array(V + 1);
   const out: LevelData[] = [];
-  const tmp = new Uint32Array(2);
   let parentChild: Uint32Array = uniChild;
   for (let k = 2; k <= N; k++) {
     const level = sorted[k - 2];
+    const w = level.words;
     const lower = k === 2 ? undefined : sorted[k - 3];
     const lowerSize = k === 2 ? V : lower!.size;
     const wordsOut = new Uint32Array(level.size);
     let p = 0;
     for (let i = 0; i < level.size; i++) {
-      const lo = level.keys[2 * i];
-      const hi = level.keys[2 * i + 1];
-      wordsOut[i] = keyField(bits, lo, hi, 0);
+      wordsOut[i] = w[k * i];
       let parent: number;
-      if (k === 2) parent = keyField(bits, lo, hi, 1);
+      if (k === 2) parent = w[k * i + 1];
       else {
-        shiftKey(bits, lo, hi, tmp);
-        const lk = lower!.keys;
-        while (p < lowerSize && (lk[2 * p + 1] < tmp[1] || (lk[2 * p + 1] === tmp[1] && lk[2 * p] < tmp[0])))
-          p++;
-        if (p >= lowerSize || lk[2 * p] !== tmp[0] || lk[2 * p + 1] !== tmp[1]) {
-          const names = [];
-          for (let j = 0; j < k; j++) names.push(vocab[keyField(bits, lo, hi, j)]);
+        // The suffix w2..wk; parents ascend with i, so walk forward through the lower order.
+        const lw = lower!.words;
+        const m = k - 1;
+        let cmp = -1;
+        for (; p < lowerSize; p++) {
+          cmp = compareTuples(lw, m * p, w, k * i + 1, m);
+          if (cmp >= 0) break;
+        }
+        if (cmp !== 0) {
+          const names = Array.from(w.subarray(k * i, k * i + k), (id) => vocab[id]);
           throw bad(path, 0, `the ${k}-gram "${names.join(' ')}" has no ${k - 1}-gram suffix`);
         }
         parent = p;
@@ -210,19 +202,52 @@ export async function readArpa(path: string): Promise<ModelData> {
   };
 }
 
-/** A level's entries in key (reverse-trie) order; a repeated n-gram is an error. */
-function sortLevel(path: string, level: RawLevel, n: number): RawLevel {
-  // Map each key to its line through a hash table (value = index + 1), then sort the keys natively.
-  const table = new CountTable(level.size);
-  for (let i = 0; i < level.size; i++) table.add(level.keys[2 * i], level.keys[2 * i + 1], i + 1);
-  if (table.size !== level.size) throw bad(path, 0, `a ${n}-gram is listed twice`);
-  const drained = table.drain();
-  const prob = new Float32Array(level.size);
-  const backoff = new Float32Array(level.size);
-  for (let i = 0; i < level.size; i++) {
-    const from = drained.counts[i] - 1;
-    prob[i] = level.prob[from];
-    backoff[i] = level.backoff[from];
+/**
+ * Compare the m-word tuples a[ai ..] and b[bi ..] in reverse-trie order: the newest word most significant.
+ */
+function compareTuples(a: Uint32Array, ai: number, b: Uint32Array, bi: number, m: number): number {
+  for (let j = m - 1; j >= 0; j--) {
+    const x = a[ai + j];
+    const y = b[bi + j];
+    if (x !== y) return x < y ? -1 : 1;
   }
-  return { keys: drained.keys, prob, backoff, size: level.size };
+  return 0;
+}
+
+/**
+ * A level's entries in reverse-trie order (newest word most significant, oldest least), by an LSD radix
+ * sort over the word columns (a stable counting sort per column, oldest first); a repeated n-gram is an
+ * error.
+ */
+function sortLevel(path: string, vocab: readonly string[], level: RawLevel): RawLevel {
+  const { n, size } = level;
+  const V = vocab.length;
+  let order = new Uint32Array(size);
+  for (let i = 0; i < size; i++) order[i] = i;
+  let next = new Uint32Array(size);
+  const buckets = new Uint32Array(V + 1);
+  for (let col = 0; col < n; col++) {
+    buckets.fill(0);
+    for (let i = 0; i < size; i++) buckets[level.words[n * i + col] + 1]++;
+    for (let v = 0; v < V; v++) buckets[v + 1] += buckets[v];
+    for (let i = 0; i < size; i++) {
+      const e = order[i];
+      next[buckets[level.words[n * e + col]]++] = e;
+    }
+    [order, next] = [next, order];
+  }
+  const words = new Uint32Array(n * size);
+  const prob = new Float32Array(size);
+  const backoff = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const e = order[i];
+    words.set(level.words.subarray(n * e, n * e + n), n * i);
+    prob[i] = level.prob[e];
+    backoff[i] = level.backoff[e];
+    if (i > 0 && compareTuples(words, n * (i - 1), words, n * i, n) === 0) {
+      const names = Array.from(words.subarray(n * i, n * i + n), (id) => vocab[id]);
+      throw bad(path, 0, `the ${n}-gram "${names.join(' ')}" is listed twice`);
+    }
+  }
+  return { words, n, prob, backoff, size };
 }

@@ -30,7 +30,7 @@ export { discountsFrom, FALLBACK_DISCOUNTS } from './kneser-ney.js';
 export interface BuildOptions {
   /** Files, directories (searched recursively) or `-` for stdin. */
   inputs: readonly string[];
-  /** N-gram order, 2 to 6 (default 3). */
+  /** N-gram order, 2 to 4 (default 3): the 64-bit build keys hold 4 words of up to 16 bits. */
   order?: number;
   /** Size budget for the model file in bytes. */
   maxBytes?: number;
@@ -90,8 +90,8 @@ function mergeVocabularies(shares: readonly ShareVocabulary[]): Map<string, numb
 /** Train a model from the inputs; nothing is written (see `writeModelFile`). */
 export async function buildModel(options: BuildOptions): Promise<BuildResult> {
   const order = options.order ?? 3;
-  if (!Number.isInteger(order) || order < 2 || order > 6) {
-    throw new UnspinError('USAGE', `order must be 2 to 6, not ${order}`);
+  if (!Number.isInteger(order) || order < 2 || order > 4) {
+    throw new UnspinError('USAGE', `order must be 2 to 4, not ${order}`);
   }
   const minCount = options.minCount ?? 1;
   const files = await expandInputs(options.inputs);
