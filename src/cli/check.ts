@@ -99,8 +99,7 @@ export async function runCheck(files: readonly string[], opts: CheckCliOptions, 
         `warning: ${input.name}: does not look like English text; results may be meaningless`,
       );
     }
-    const engine = await getEngine();
-    const result = filtered(await checkText(engine, input.text, checkOptions(opts), opts.index), opts);
+    const result = filtered(await checkText(getEngine, input.text, checkOptions(opts), opts.index), opts);
     if (result.verdict !== 'clean') flagged = true;
     const fileResult: FileResult = { path: input.name, ...result };
     await output.write(reporter.file(fileResult, input.text));
@@ -184,8 +183,7 @@ export async function runJsonl(files: readonly string[], opts: CheckCliOptions, 
         continue;
       }
       if (!looksEnglish(rec.text)) notEnglish++;
-      const engine = await getEngine();
-      const result = filtered(await checkText(engine, rec.text, checkOptions(opts), opts.index), opts);
+      const result = filtered(await checkText(getEngine, rec.text, checkOptions(opts), opts.index), opts);
       if (result.verdict !== 'clean') flagged = true;
       await output.write(`${JSON.stringify(jsonResult(result, { id: rec.id }))}\n`);
       done++;

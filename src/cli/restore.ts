@@ -55,9 +55,8 @@ export async function runRestore(file: string | undefined, opts: RestoreCliOptio
   if (!looksEnglish(input.text)) {
     say(io, undefined, `warning: ${input.name}: does not look like English text; results may be meaningless`);
   }
-  const engine = await getEngine();
   const result = await restoreText(
-    engine,
+    getEngine,
     input.text,
     opts.minConfidence === undefined ? {} : { minConfidence: opts.minConfidence },
     opts.index,

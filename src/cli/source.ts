@@ -169,9 +169,12 @@ export async function closeIndexes(): Promise<void> {
   for (const p of all) await (await p.catch(() => undefined))?.close();
 }
 
-/** check with the source index when one is given and a source is found, else the engine alone. */
+/**
+ * check with the source index when one is given and a source is found, else the engine alone. The
+ * engine (the language model and the decoder) is only loaded when some text is not covered by a source.
+ */
 export async function checkText(
-  engine: Engine,
+  engine: () => Promise<Engine>,
   text: string,
   options: CheckOptions,
   indexTarget: string | undefined,
@@ -180,17 +183,17 @@ export async function checkText(
     const found = await checkWithSource(engine, await indexFor(indexTarget), text, options);
     if (found) return found;
   }
-  return engine.check(text, options);
+  return (await engine()).check(text, options);
 }
 
 /** restore with the source's words when a source is found, else the engine's suggestions. */
 export async function restoreText(
-  engine: Engine,
+  engine: () => Promise<Engine>,
   text: string,
   options: CheckOptions,
   indexTarget: string | undefined,
 ): Promise<RestoreResult> {
-  if (indexTarget === undefined) return engine.restore(text, options);
+  if (indexTarget === undefined) return (await engine()).restore(text, options);
   const result = await checkText(engine, text, options, indexTarget);
   const edits: Edit[] = [];
   for (const f of result.findings) {

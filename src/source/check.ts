@@ -65,9 +65,13 @@ export function findingsFromSpans(spans: readonly AlignedSpan[], text: string, s
   return out;
 }
 
-/** Check `text` against the index: when a source matches, findings from the alignment (origin 'source', sourceId), else undefined. */
+/**
+ * Check `text` against the index: when a source matches, findings from the alignment (origin 'source',
+ * sourceId), else undefined. `engine` may be a function giving the engine: it is then only called when
+ * part of the text is not covered by the source (so a fully covered text never loads the models).
+ */
 export async function checkWithSource(
-  engine: Engine,
+  engine: Engine | (() => Engine | Promise<Engine>),
   index: SourceIndex,
   text: string,
   options: CheckOptions & { threshold?: { coverage: number; similarity: number } } = {},
@@ -84,7 +88,8 @@ export async function checkWithSource(
   let score = 0.01 + 0.98 * Math.min(1, rate / SPUN_RATE);
   if (found.match.coverage < FULL_COVERAGE) {
     // The decoder speaks for the parts no source covers.
-    const decoded = engine.check(text, options);
+    const decoder = typeof engine === 'function' ? await engine() : engine;
+    const decoded = decoder.check(text, options);
     const covered = (f: Finding) => found.passages.some((p) => f.start < p.end && f.end > p.start);
     const extra = decoded.findings
       .filter((f) => !covered(f))
