@@ -120,7 +120,7 @@ function quantise(values: Float32Array, low: number, step: number): Uint16Array 
   if (step === 0) return out;
   for (let i = 0; i < values.length; i++) {
     const q = Math.round((values[i] - low) / step);
-    out[i] = q < 0 ? 0 : q > BINS ? BINS : q;
+    out[i] = q < 0 ? 0 : Math.min(q, BINS);
   }
   return out;
 }
