@@ -138,13 +138,25 @@ describe('ARPA import', () => {
     expect(m.logProbHistory(id('w1'), [id('w69998'), id('w5'), id('<s>')])).toBeCloseTo(-5.825, 4);
   });
 
+  it('adds a missing suffix with the probability the model gave it by backing off', async () => {
+    // "cat sat" replaced by "cat the": the trigram "the cat sat" keeps no bigram suffix.
+    writeFileSync(file('pruned.arpa'), ARPA.replace('-0.4\tcat sat\t-0.05', '-0.4\tcat the\t-0.05'));
+    const m = ngramModelFromBuffer(encodeModel(await readArpa(file('pruned.arpa'))));
+    expect(m.counts).toEqual([6, 6, 2]);
+    const [a, b] = query(m, 'cat sat');
+    expect(a).toBeCloseTo(-0.9 - 0.2, 4); // P(sat) + bo(cat), as before the suffix was added
+    expect(b).toBeCloseTo(-0.9 - 0.2, 4);
+    expect(query(m, 'the cat sat')[0]).toBeCloseTo(-0.05, 4);
+    expect(query(m, 'cat the')[0]).toBeCloseTo(-0.4, 4);
+    expect(query(m, 'sat cat sat')[0]).toBeCloseTo(-1.1, 4); // no back-off stored for the added suffix
+  });
+
   it('rejects malformed ARPA files with one-line BAD_MODEL errors', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['no-data.arpa', 'just text\n', /no \\data\\ section/],
       ['no-end.arpa', ARPA.replace('\\end\\', ''), /no \\end\\ marker/],
       ['count.arpa', ARPA.replace('ngram 2=5', 'ngram 2=6'), /2-grams: 6 declared, 5 found/],
       ['word.arpa', ARPA.replace('-0.6\t<s> cat', '-0.6\t<s> dog'), /"dog" is not among the unigrams/],
-      ['suffix.arpa', ARPA.replace('-0.4\tcat sat\t-0.05', '-0.4\tcat the\t-0.05'), /has no 2-gram suffix/],
       ['value.arpa', ARPA.replace('-0.2\tthe cat', 'x\tthe cat'), /not a number/],
       ['twice.arpa', ARPA.replace('-0.9\tsat\t-0.25', '-0.9\tcat\t-0.25'), /listed twice/],
     ];

@@ -2,8 +2,9 @@
  * ARPA back-off models (as written by KenLM, SRILM, IRSTLM) converted to unspin's binary format. The file is
  * read line by line: `\data\` with `ngram N=count`, then `\N-grams:` sections of
  * `log10prob w1 … wN [log10backoff]`, then `\end\`. Probabilities are taken as they are (`<unk>` is an
- * ordinary word of the vocabulary; words the model lacks cost the usual unknown-word penalty). Every
- * n-gram's suffix (itself minus its oldest word) must be in the file, as these toolkits write it.
+ * ordinary word of the vocabulary; words the model lacks cost the usual unknown-word penalty). Where a
+ * pruned model lacks the suffix of an n-gram it keeps (itself minus its oldest word), the suffix is added
+ * with the probability the model gave it by backing off, so every query answers as the ARPA file does.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -142,6 +143,12 @@ export async function readArpa(path: string): Promise<ModelData> {
 
   const V = vocab.length;
   const sorted = levels.map((l) => sortLevel(path, vocab, l));
+  // Pruned models (SRILM) may lack the suffix of a kept n-gram: add it, top down (an added n-gram may lack
+  // its own suffix), with its probability filled in below from the back-off path it replaces.
+  for (let k = N; k >= 3; k--) {
+    const missing = missingSuffixes(sorted[k - 2], sorted[k - 3]);
+    if (missing.length > 0) sorted[k - 3] = sortLevel(path, vocab, withEntries(sorted[k - 3], missing));
+  }
   const uniChild = new Uint32Array(V + 1);
   const out: LevelData[] = [];
   let parentChild: Uint32Array = uniChild;
@@ -165,11 +172,13 @@ export async function readArpa(path: string): Promise<ModelData> {
           cmp = compareTuples(lw, m * p, w, k * i + 1, m);
           if (cmp >= 0) break;
         }
-        if (cmp !== 0) {
-          const names = Array.from(w.subarray(k * i, k * i + k), (id) => vocab[id]);
-          throw bad(path, 0, `the ${k}-gram "${names.join(' ')}" has no ${k - 1}-gram suffix`);
-        }
+        if (cmp !== 0) throw new Error('suffix closure failed'); // added above
         parent = p;
+      }
+      if (Number.isNaN(level.prob[i])) {
+        // An added suffix: what the model gave it by backing off, P(w | h') + bo(h).
+        const lowerProb = k === 2 ? uniProb[parent] : out[k - 3].prob[parent];
+        level.prob[i] = lowerProb + contextBackoff(k === 2 ? undefined : lower, w, k * i, k - 1, uniBackoff);
       }
       parentChild[parent + 1]++;
     }
@@ -200,6 +209,62 @@ export async function readArpa(path: string): Promise<ModelData> {
     uniChild,
     levels: out,
   };
+}
+
+/** The distinct suffixes (words 2..k) of `level`'s n-grams that `lower` lacks, as (k - 1)-word tuples. */
+function missingSuffixes(level: RawLevel, lower: RawLevel): number[][] {
+  const k = level.n;
+  const m = k - 1;
+  const out: number[][] = [];
+  let p = 0;
+  for (let i = 0; i < level.size; i++) {
+    let cmp = -1;
+    for (; p < lower.size; p++) {
+      cmp = compareTuples(lower.words, m * p, level.words, k * i + 1, m);
+      if (cmp >= 0) break;
+    }
+    if (cmp === 0) continue;
+    const tuple = Array.from(level.words.subarray(k * i + 1, k * i + k));
+    const last = out[out.length - 1];
+    if (!last || last.some((x, j) => x !== tuple[j])) out.push(tuple); // suffixes ascend: repeats are adjacent
+  }
+  return out;
+}
+
+/** `level` plus n-grams with a not-yet-known probability (NaN) and no back-off. */
+function withEntries(level: RawLevel, tuples: readonly number[][]): RawLevel {
+  const size = level.size + tuples.length;
+  const words = new Uint32Array(level.n * size);
+  words.set(level.words.subarray(0, level.n * level.size));
+  tuples.forEach((t, j) => {
+    words.set(t, level.n * (level.size + j));
+  });
+  const prob = new Float32Array(size).fill(Number.NaN);
+  prob.set(level.prob.subarray(0, level.size));
+  const backoff = new Float32Array(size);
+  backoff.set(level.backoff.subarray(0, level.size));
+  return { words, n: level.n, prob, backoff, size };
+}
+
+/** Back-off weight of the context w[at .. at+m) (the oldest m words of an n-gram), 0 when it is not stored. */
+function contextBackoff(
+  lower: RawLevel | undefined,
+  w: Uint32Array,
+  at: number,
+  m: number,
+  uniBackoff: ArrayLike<number>,
+): number {
+  if (m === 1) return uniBackoff[w[at]];
+  let a = 0;
+  let b = lower!.size - 1;
+  while (a <= b) {
+    const mid = (a + b) >>> 1;
+    const c = compareTuples(lower!.words, m * mid, w, at, m);
+    if (c < 0) a = mid + 1;
+    else if (c > 0) b = mid - 1;
+    else return lower!.backoff[mid];
+  }
+  return 0;
 }
 
 /**
