@@ -5,6 +5,7 @@ import { defaultWeights, NUM_FEATURES, type Weights } from './detect/features.js
 import { loadFrequencies } from './detect/frequencies.js';
 import { UnspinError } from './errors.js';
 import { analyze, inflectPhrase, loadLexicon } from './lexicon/index.js';
+import { loadTerms, type TermIndex } from './lexicon/terms.js';
 import type { HoldoutMode } from './lexicon/types.js';
 import { loadEngineModel } from './lm/index.js';
 import type { CheckOptions, CheckResult, Edit, RestoreResult } from './types.js';
@@ -18,6 +19,11 @@ export interface EngineOptions extends DetectorConfig {
   lm?: string[];
   /** Use the shipped technical model `data/tech.lm.bin` when it is installed (default true). */
   technical?: boolean;
+  /**
+   * Propose the shipped multiword terms (`data/terms.tsv`, mined from the technical corpus) as phrase-level
+   * originals. Default: on when the technical model is.
+   */
+  terms?: boolean;
   /** Fixed interpolation weights (general, technical if used, then `lm`); default: adapted per document. */
   lmWeights?: number[];
 }
@@ -56,6 +62,14 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   return out;
 }
 
+let shippedTerms: TermIndex | undefined | null = null;
+
+/** The shipped term list, parsed once per process (undefined when it is not installed). */
+function loadShippedTerms(): TermIndex | undefined {
+  if (shippedTerms === null) shippedTerms = loadTerms();
+  return shippedTerms;
+}
+
 export function createEngine(options: EngineOptions = {}): Engine {
   const { model: lm, adapt } = loadEngineModel(options);
   const lexicon = loadLexicon(undefined, { holdout: options.lexiconHoldout ?? 'include' });
@@ -64,6 +78,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   // held-out tenth of pairs: a normaliser, not a pair the engine can propose.
   const frequencies = loadFrequencies(lexicon.size, lexicon.info.inputsSha256);
   const detector = new Detector(lm, lexicon, { analyze, inflectPhrase }, weights, options, frequencies);
+  if (options.terms ?? options.technical !== false) detector.source.useTerms(loadShippedTerms());
   const check = (text: string, opts?: CheckOptions) => {
     adapt?.(text);
     return detector.check(text, opts);
