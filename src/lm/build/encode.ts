@@ -22,9 +22,53 @@ export interface ShareVocabulary {
   sentences: number;
 }
 
+/** FNV-1a over UTF-16 code units. */
+function hashWord(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * Word → id, open addressing over an Int32Array of ids. Faster than a Map here (measured: about a third
+ * more words per second through the whole first pass), because the tokenizer hands over a fresh string
+ * for every token and the Map has to hash and intern each one.
+ */
+class WordTable {
+  readonly words: string[] = [];
+  private table = new Int32Array(1 << 16).fill(-1);
+  private mask = (1 << 16) - 1;
+
+  /** The id of `w`, numbering it when new. */
+  id(w: string): number {
+    let i = hashWord(w) & this.mask;
+    for (;;) {
+      const id = this.table[i];
+      if (id < 0) break;
+      if (this.words[id] === w) return id;
+      i = (i + 1) & this.mask;
+    }
+    const id = this.words.length;
+    this.words.push(w);
+    this.table[i] = id;
+    if (this.words.length * 2 > this.table.length) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const cap = this.table.length * 2;
+    this.table = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let id = 0; id < this.words.length; id++) {
+      let i = hashWord(this.words[id]) & this.mask;
+      while (this.table[i] >= 0) i = (i + 1) & this.mask;
+      this.table[i] = id;
+    }
+  }
+}
+
 export class StreamEncoder {
-  private readonly ids = new Map<string, number>();
-  private readonly words: string[] = [];
+  private readonly table = new WordTable();
   private readonly counts: number[] = [];
   private readonly fd: number;
   private readonly buffer = new Uint32Array(BUFFER_IDS);
@@ -41,13 +85,8 @@ export class StreamEncoder {
   }
 
   private readonly onWord = (w: string): void => {
-    let id = this.ids.get(w);
-    if (id === undefined) {
-      id = this.words.length;
-      this.ids.set(w, id);
-      this.words.push(w);
-      this.counts.push(0);
-    }
+    const id = this.table.id(w);
+    if (id === this.counts.length) this.counts.push(0);
     this.counts[id]++;
     this.push(id);
     this.tokens++;
@@ -72,7 +111,7 @@ export class StreamEncoder {
   finish(): ShareVocabulary {
     this.flush();
     closeSync(this.fd);
-    return { words: this.words, counts: this.counts, tokens: this.tokens, sentences: this.sentences };
+    return { words: this.table.words, counts: this.counts, tokens: this.tokens, sentences: this.sentences };
   }
 }
 
