@@ -208,10 +208,16 @@ describe('kill -9 during index add', () => {
       .prepare('SELECT d.id, hex(c.hash) AS h FROM docs d JOIN contents c ON c.cid = d.cid ORDER BY d.id')
       .all();
     const bandRows = db
-      .prepare('SELECT b.key, d.id FROM bands b JOIN docs d ON d.cid = b.cid ORDER BY b.key, d.id')
+      .prepare(
+        'SELECT b.key, d.id FROM (SELECT key, cid FROM bands UNION ALL SELECT key, cid FROM bands_new) b ' +
+          'JOIN docs d ON d.cid = b.cid ORDER BY b.key, d.id',
+      )
       .all() as unknown[];
     const orphans = db
-      .prepare('SELECT count(*) AS n FROM bands WHERE cid NOT IN (SELECT cid FROM contents)')
+      .prepare(
+        'SELECT count(*) AS n FROM (SELECT cid FROM bands UNION ALL SELECT cid FROM bands_new) ' +
+          'WHERE cid NOT IN (SELECT cid FROM contents)',
+      )
       .get() as {
       n: number;
     };

@@ -183,6 +183,21 @@ describe('SQLite index', () => {
     expect(await index.get('nope')).toBeUndefined();
   });
 
+  it('merges the recent band rows into the main table without changing any answer', async () => {
+    const spun = simulateSpin(docs[9].text, { seed: 9, rate: 0.5 }).text;
+    const before = await index.query(spun);
+    const store = storeOf(index) as SqliteStore;
+    store.merge();
+    expect(await index.query(spun)).toEqual(before);
+    expect(store.integrityProblems()).toEqual([]);
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM bands_new').get()).toEqual({ n: 0 });
+    expect((db.prepare('SELECT count(*) AS n FROM bands').get() as { n: number }).n).toBeGreaterThan(
+      200 * 32,
+    );
+    db.close();
+  });
+
   it('ranks the source first for texts spun in and out of the lexicon', async () => {
     for (const [k, pairs] of [
       [5, 'in-lexicon'],

@@ -5,6 +5,12 @@
  *   contents(cid, hash, text, bands)       one row per distinct text; bands = its band hashes (BLOB)
  *   docs(id, cid)                          document ids → content (many ids may share one content)
  *   bands(key, cid)                        LSH buckets: key = band number · 2^32 + band hash
+ *   bands_new(key, cid)                    recent band rows, merged into bands in bulk (see below)
+ *
+ * Band keys are random, so every batch written straight into one big B-tree would touch nearly all its
+ * leaf pages, and the cost per document would grow with the index. New rows go to the small bands_new
+ * tree instead; once it holds MERGE_ROWS rows they are merged into bands in key order in one transaction
+ * (a two-level log-structured merge). Queries read both.
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -30,7 +36,12 @@ CREATE TABLE contents (cid INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, text 
 CREATE TABLE docs (id TEXT PRIMARY KEY, cid INTEGER NOT NULL REFERENCES contents(cid)) WITHOUT ROWID;
 CREATE INDEX docs_cid ON docs(cid);
 CREATE TABLE bands (key INTEGER NOT NULL, cid INTEGER NOT NULL, PRIMARY KEY (key, cid)) WITHOUT ROWID;
+CREATE TABLE bands_new (key INTEGER NOT NULL, cid INTEGER NOT NULL, PRIMARY KEY (key, cid)) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('staged_rows', '0');
 `;
+
+/** Rows in bands_new that trigger a merge into bands. */
+const MERGE_ROWS = 1_000_000;
 
 /** Rows per multi-row band insert. */
 const BAND_CHUNK = 32;
@@ -70,8 +81,10 @@ export class SqliteStore implements Store {
       docCid: p('SELECT cid FROM docs WHERE id = ?'),
       cidByHash: p('SELECT cid FROM contents WHERE hash = ?'),
       candidates: p(
-        'SELECT cid, count(*) AS hits FROM bands WHERE key IN (SELECT value FROM json_each(?)) ' +
-          'GROUP BY cid ORDER BY hits DESC, cid LIMIT ?',
+        'SELECT cid, count(*) AS hits FROM (' +
+          'SELECT cid FROM bands WHERE key IN (SELECT value FROM json_each(@keys)) UNION ALL ' +
+          'SELECT cid FROM bands_new WHERE key IN (SELECT value FROM json_each(@keys))' +
+          ') GROUP BY cid ORDER BY hits DESC, cid LIMIT @limit',
       ),
       contents: p('SELECT cid, text FROM contents WHERE cid IN (SELECT value FROM json_each(?))'),
       idsOf: p('SELECT id, cid FROM docs WHERE cid IN (SELECT value FROM json_each(?)) ORDER BY id'),
@@ -82,17 +95,20 @@ export class SqliteStore implements Store {
     if (!readonly) {
       Object.assign(this.st, {
         insContent: p('INSERT INTO contents (hash, text, bands) VALUES (?, ?, ?)'),
-        insBand: p('INSERT OR IGNORE INTO bands (key, cid) VALUES (?, ?)'),
+        insBand: p('INSERT OR IGNORE INTO bands_new (key, cid) VALUES (?, ?)'),
+        staged: p("SELECT CAST(value AS INTEGER) AS n FROM meta WHERE key = 'staged_rows'"),
+        setStaged: p("UPDATE meta SET value = CAST(? AS TEXT) WHERE key = 'staged_rows'"),
         insDoc: p('INSERT INTO docs (id, cid) VALUES (?, ?)'),
         updDoc: p('UPDATE docs SET cid = ? WHERE id = ?'),
         delDoc: p('DELETE FROM docs WHERE id = ?'),
         refs: p('SELECT count(*) AS n FROM docs WHERE cid = ?'),
         contentBands: p('SELECT bands FROM contents WHERE cid = ?'),
         delBand: p('DELETE FROM bands WHERE key = ? AND cid = ?'),
+        delNewBand: p('DELETE FROM bands_new WHERE key = ? AND cid = ?'),
         delContent: p('DELETE FROM contents WHERE cid = ?'),
       });
       const values = Array.from({ length: BAND_CHUNK }, () => '(?, ?)').join(', ');
-      this.bandChunk = p(`INSERT OR IGNORE INTO bands (key, cid) VALUES ${values}`);
+      this.bandChunk = p(`INSERT OR IGNORE INTO bands_new (key, cid) VALUES ${values}`);
     }
   }
 
@@ -206,6 +222,7 @@ export class SqliteStore implements Store {
   async writeBatch(docs: readonly DocRecord[], bands: number): Promise<WriteResult> {
     const run = this.db.transaction(() => {
       const out: WriteResult = { added: 0, unchanged: 0, replaced: 0 };
+      // Band rows of the new contents, inserted together in key order at the end.
       const rows: Array<[number, number]> = [];
       for (const d of docs) {
         const hash = Buffer.from(d.hash, 'hex');
@@ -232,9 +249,23 @@ export class SqliteStore implements Store {
       // In key order, band rows go into the B-tree page by page instead of at random places.
       rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       this.insertBands(rows);
-      return out;
+      const staged = ((this.st.staged.get() as { n: number } | undefined)?.n ?? 0) + rows.length;
+      this.st.setStaged.run(staged);
+      return { out, staged };
     });
-    return this.wrap(() => run.immediate());
+    const { out, staged } = this.wrap(() => run.immediate());
+    if (staged >= MERGE_ROWS) this.merge();
+    return out;
+  }
+
+  /** Moves the rows of bands_new into bands, in key order, in one transaction. */
+  merge(): void {
+    const run = this.db.transaction(() => {
+      this.db.exec('INSERT OR IGNORE INTO bands (key, cid) SELECT key, cid FROM bands_new ORDER BY key, cid');
+      this.db.exec('DELETE FROM bands_new');
+      this.st.setStaged.run(0);
+    });
+    this.wrap(() => run.immediate());
   }
 
   private insertBands(rows: ReadonlyArray<[number, number]>): void {
@@ -255,7 +286,12 @@ export class SqliteStore implements Store {
   private dropIfUnused(cid: number, bands: number): void {
     if ((this.st.refs.get(cid) as { n: number }).n > 0) return;
     const row = this.st.contentBands.get(cid) as { bands: Buffer } | undefined;
-    if (row) for (const key of keysOf(bufferToBands(row.bands), bands)) this.st.delBand.run(key, cid);
+    if (row) {
+      for (const key of keysOf(bufferToBands(row.bands), bands)) {
+        this.st.delBand.run(key, cid);
+        this.st.delNewBand.run(key, cid);
+      }
+    }
     this.st.delContent.run(cid);
   }
 
@@ -272,7 +308,7 @@ export class SqliteStore implements Store {
 
   async candidates(keys: readonly number[], limit: number): Promise<Candidate[]> {
     if (keys.length === 0) return [];
-    return this.wrap(() => this.st.candidates.all(JSON.stringify(keys), limit) as Candidate[]);
+    return this.wrap(() => this.st.candidates.all({ keys: JSON.stringify(keys), limit }) as Candidate[]);
   }
 
   async contents(cids: readonly number[]): Promise<StoredContent[]> {
@@ -321,7 +357,10 @@ export class SqliteStore implements Store {
         .get() as { n: number };
       if (unused.n > 0) out.push(`${unused.n} contents without an id`);
       const stray = this.db
-        .prepare('SELECT count(*) AS n FROM bands WHERE cid NOT IN (SELECT cid FROM contents)')
+        .prepare(
+          'SELECT count(*) AS n FROM (SELECT cid FROM bands UNION ALL SELECT cid FROM bands_new) ' +
+            'WHERE cid NOT IN (SELECT cid FROM contents)',
+        )
         .get() as { n: number };
       if (stray.n > 0) out.push(`${stray.n} band rows of missing contents`);
       return out;
