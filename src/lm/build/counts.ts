@@ -23,11 +23,11 @@ function hash(lo: number, hi: number): number {
 
 /**
  * Open-addressing (linear probing) table of 64-bit keys with 32-bit counts; a zero count marks a free slot.
- * It starts small and doubles (up to room for `entries` keys), so small corpora never pay for a big table.
+ * Each slot is three consecutive uint32 (lo, hi, count), so a probe touches one cache line, not two. The
+ * table starts small and doubles (up to room for `entries` keys), so small corpora never pay for a big one.
  */
 export class CountTable {
-  private keys: Uint32Array;
-  private counts: Uint32Array;
+  private slots: Uint32Array;
   private mask: number;
   /** Entries the current capacity takes before it doubles (70% load). */
   private growAt: number;
@@ -39,8 +39,7 @@ export class CountTable {
   constructor(entries: number) {
     this.limit = Math.max(1, entries);
     const cap = Math.min(1 << 16, CountTable.capacityFor(this.limit));
-    this.keys = new Uint32Array(2 * cap);
-    this.counts = new Uint32Array(cap);
+    this.slots = new Uint32Array(3 * cap);
     this.mask = cap - 1;
     this.growAt = Math.floor(cap * 0.7);
   }
@@ -53,40 +52,35 @@ export class CountTable {
 
   /** Add `c` to the count of key (lo, hi). */
   add(lo: number, hi: number, c: number): void {
-    const keys = this.keys;
-    const counts = this.counts;
-    let i = hash(lo, hi) & this.mask;
-    while (counts[i] !== 0) {
-      if (keys[2 * i] === lo && keys[2 * i + 1] === hi) {
-        counts[i] += c;
+    const slots = this.slots;
+    let j = 3 * (hash(lo, hi) & this.mask);
+    while (slots[j + 2] !== 0) {
+      if (slots[j] === lo && slots[j + 1] === hi) {
+        slots[j + 2] += c;
         return;
       }
-      i = (i + 1) & this.mask;
+      j = j + 3 > 3 * this.mask ? 0 : j + 3;
     }
-    keys[2 * i] = lo;
-    keys[2 * i + 1] = hi;
-    counts[i] = c;
+    slots[j] = lo;
+    slots[j + 1] = hi;
+    slots[j + 2] = c;
     if (++this.size >= this.growAt && this.size < this.limit) this.grow();
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldCounts = this.counts;
-    const cap = 2 * oldCounts.length;
-    this.keys = new Uint32Array(2 * cap);
-    this.counts = new Uint32Array(cap);
+    const old = this.slots;
+    const cap = (2 * old.length) / 3;
+    this.slots = new Uint32Array(3 * cap);
     this.mask = cap - 1;
     this.growAt = Math.floor(cap * 0.7);
-    for (let j = 0; j < oldCounts.length; j++) {
-      const c = oldCounts[j];
-      if (c === 0) continue;
-      const lo = oldKeys[2 * j];
-      const hi = oldKeys[2 * j + 1];
-      let i = hash(lo, hi) & this.mask;
-      while (this.counts[i] !== 0) i = (i + 1) & this.mask;
-      this.keys[2 * i] = lo;
-      this.keys[2 * i + 1] = hi;
-      this.counts[i] = c;
+    const slots = this.slots;
+    for (let k = 0; k < old.length; k += 3) {
+      if (old[k + 2] === 0) continue;
+      let j = 3 * (hash(old[k], old[k + 1]) & this.mask);
+      while (slots[j + 2] !== 0) j = j + 3 > 3 * this.mask ? 0 : j + 3;
+      slots[j] = old[k];
+      slots[j + 1] = old[k + 1];
+      slots[j + 2] = old[k + 2];
     }
   }
 
@@ -95,10 +89,11 @@ export class CountTable {
   }
 
   private get(lo: number, hi: number): number {
-    let i = hash(lo, hi) & this.mask;
-    while (this.counts[i] !== 0) {
-      if (this.keys[2 * i] === lo && this.keys[2 * i + 1] === hi) return this.counts[i];
-      i = (i + 1) & this.mask;
+    const slots = this.slots;
+    let j = 3 * (hash(lo, hi) & this.mask);
+    while (slots[j + 2] !== 0) {
+      if (slots[j] === lo && slots[j + 1] === hi) return slots[j + 2];
+      j = j + 3 > 3 * this.mask ? 0 : j + 3;
     }
     return 0;
   }
@@ -107,18 +102,19 @@ export class CountTable {
   drain(): SortedCounts {
     const n = this.size;
     const keys = new Uint32Array(2 * n);
+    const slots = this.slots;
     let k = 0;
-    for (let i = 0; i <= this.mask; i++) {
-      if (this.counts[i] !== 0) {
-        keys[2 * k] = this.keys[2 * i];
-        keys[2 * k + 1] = this.keys[2 * i + 1];
+    for (let j = 0; j < slots.length; j += 3) {
+      if (slots[j + 2] !== 0) {
+        keys[2 * k] = slots[j];
+        keys[2 * k + 1] = slots[j + 1];
         k++;
       }
     }
     sortKeys(keys, n);
     const counts = new Uint32Array(n);
     for (let i = 0; i < n; i++) counts[i] = this.get(keys[2 * i], keys[2 * i + 1]);
-    this.counts.fill(0);
+    slots.fill(0);
     this.size = 0;
     return { keys, counts, size: n };
   }
