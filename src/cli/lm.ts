@@ -106,7 +106,7 @@ function stylishInfo(info: ModelInfo): string {
 export function lmFileOption() {
   return new Option('--lm <file>', 'also use this language model (unspin .lm.bin or Sphinx; repeatable)')
     .argParser((value: string, previous: string[]) => [...previous, value])
-    .default([] as string[]);
+    .default([] as string[], 'none');
 }
 
 function formatOption() {
