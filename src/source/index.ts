@@ -242,7 +242,7 @@ class IndexImpl implements SourceIndex {
     return this.store.writeBatch(records, this.bands);
   }
 
-  private async verify(q: Featurized, text: string, options: QueryOptions) {
+  private async verify(q: Featurized, options: QueryOptions) {
     const lsh = this.lsh;
     const keys = bandKeys(
       windowBands(q.shingles, q.shingleWord, queryWindows(q.key.length, lsh), lsh),
@@ -269,7 +269,6 @@ class IndexImpl implements SourceIndex {
       if (c.ids.length > 1) match.duplicates = c.ids.slice(1);
       out.push({ match, cid: c.cid, text: c.text, alignment: a });
     }
-    void text;
     const min = options.minCoverage ?? 0.05;
     return out
       .filter((m) => m.alignment.coverage >= min && m.alignment.matchedWords > 0)
@@ -292,15 +291,15 @@ class IndexImpl implements SourceIndex {
 
   async query(text: string, options: QueryOptions = {}): Promise<RankedMatch[]> {
     const q = this.featurizer().featurize(text);
-    const ranked = await this.verify(q, text, options);
+    const ranked = await this.verify(q, options);
     return ranked.slice(0, options.limit ?? 5).map((r) => r.match);
   }
 
   async explain(text: string, id?: string): Promise<SourceAlignment | undefined> {
     const q = this.featurizer().featurize(text);
-    let best: { match: RankedMatch; text: string; alignment: Alignment } | undefined;
+    let best: { match: RankedMatch; text: string; alignment: Alignment; cid?: number } | undefined;
     if (id === undefined) {
-      best = (await this.verify(q, text, {}))[0];
+      best = (await this.verify(q, {}))[0];
     } else {
       const sourceText = await this.store.get(id);
       if (sourceText === undefined) return undefined;
@@ -313,7 +312,10 @@ class IndexImpl implements SourceIndex {
       };
     }
     if (!best) return undefined;
-    const s = this.featurizer().featurize(best.text);
+    const s =
+      best.cid === undefined
+        ? this.featurizer().featurize(best.text)
+        : this.featurizedContent(best.cid, best.text);
     const a = best.alignment;
     return {
       match: best.match,
