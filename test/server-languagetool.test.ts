@@ -79,7 +79,7 @@ beforeAll(async () => {
   app = buildServer({ workers: 1 });
   engine = createEngine();
   await app.unspinPool.ready();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await app?.close();

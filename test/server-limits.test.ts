@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +30,7 @@ afterAll(async () => {
 
 describe('API key, CORS and body limit', () => {
   const app = server({ workers: 1, apiKey: 's3cret', cors: 'https://editor.example', maxBody: 4096 });
+  beforeAll(() => app.unspinPool.ready(), 120_000);
   const check = (
     headers: Record<string, string>,
     payload: unknown = { text: 'The committee met on Tuesday.' },
@@ -43,7 +44,7 @@ describe('API key, CORS and body limit', () => {
     expect((await check({ authorization: 'Bearer wrong' })).statusCode).toBe(401);
     expect((await check({ authorization: 'Bearer s3cret' })).statusCode).toBe(200);
     expect((await check({ 'x-api-key': 's3cret' })).statusCode).toBe(200);
-  }, 30_000);
+  }, 120_000);
 
   it("takes LanguageTool's apiKey parameter on /v2/check; the page and /healthz stay open", async () => {
     const v2 = (apiKey: string) =>
@@ -96,7 +97,7 @@ describe('API key, CORS and body limit', () => {
       ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-  }, 60_000);
+  }, 120_000);
 
   it('answers 413 to a body over the limit: JSON on /api, plain text on /v2', async () => {
     const big = 'word '.repeat(2000);
@@ -164,5 +165,5 @@ describe('overload and time limit', () => {
     expect(r.statusCode).toBe(500);
     expect(r.json().error).toEqual({ code: 'INTERNAL', message: 'internal error: the check failed' });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
-  }, 60_000);
+  }, 120_000);
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await index.close();
   app = buildServer({ workers: 1, index: target });
   await app.unspinPool.ready();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await app?.close();

@@ -24,7 +24,7 @@ beforeAll(async () => {
   app = buildServer({ workers: 1 });
   engine = createEngine();
   await app.unspinPool.ready();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await app?.close();
@@ -231,7 +231,7 @@ describe('unspin serve', () => {
     });
     expect(code).toBe(0);
     expect(stderr).toMatch(/^unspin: serving on http:\/\/127\.0\.0\.1:\d+\/ \(1 worker\)/);
-  }, 60_000);
+  }, 120_000);
 
   it('rejects a bad option with exit code 2 and a one-line message', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', 'abc'], {
