@@ -104,8 +104,11 @@ describe.runIf(CHROMIUM || REQUIRED)('web page in Chromium', () => {
     // The marked view shows the whole text, unchanged.
     expect(await page.locator('#marked').textContent()).toBe(SPUN);
 
-    // Keyboard: focus the first finding, Enter opens its suggestions, Escape closes and returns focus.
-    await spans.first().focus();
+    // Keyboard: Tab from the toolbar reaches the first finding, Enter opens its suggestions, Escape
+    // closes them and returns the focus.
+    await page.locator('#undo-all').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.dataset.index')).toBe('0');
     await page.keyboard.press('Enter');
     const popover = page.locator('#popover');
     await popover.waitFor({ state: 'visible' });
