@@ -36,25 +36,34 @@ export class InterpolatedModel implements LanguageModel {
     if (models.length === 0) throw new RangeError('no models to combine');
     this.models = models;
     this.order = Math.max(...models.map((m) => m.order));
-    // The first model's ids stay as they are; words only later models know are appended.
+    // The first model's ids stay as they are; words only later models know are appended. Each model's
+    // own words are looked up once (its vocabulary, not the merged one), so no misses are hashed twice.
     const first = models[0];
-    this.words = [];
-    for (let i = 0; i < first.vocabSize; i++) this.words.push(first.word(i));
+    this.words = new Array(first.vocabSize);
+    for (let i = 0; i < first.vocabSize; i++) this.words[i] = first.word(i);
     for (let i = this.words.length - 1; i >= 0; i--) this.ids.set(this.words[i], i);
-    for (const m of models.slice(1)) {
+    const toMerged = models.slice(1).map((m) => {
+      const local = new Int32Array(m.vocabSize);
       for (let i = 0; i < m.vocabSize; i++) {
         const w = m.word(i);
-        if (!this.ids.has(w)) {
-          this.ids.set(w, this.words.length);
+        let g = this.ids.get(w);
+        if (g === undefined) {
+          g = this.words.length;
           this.words.push(w);
+          this.ids.set(w, g);
         }
+        local[i] = g;
       }
-    }
+      return local;
+    });
     this.vocabSize = this.words.length;
     this.maps = models.map((m, k) => {
-      const map = new Int32Array(this.vocabSize);
-      if (k === 0) for (let i = 0; i < this.vocabSize; i++) map[i] = i < m.vocabSize ? i : -1;
-      else for (let i = 0; i < this.vocabSize; i++) map[i] = m.id(this.words[i]);
+      const map = new Int32Array(this.vocabSize).fill(-1);
+      if (k === 0) for (let i = 0; i < m.vocabSize; i++) map[i] = i;
+      else {
+        const local = toMerged[k - 1];
+        for (let i = local.length - 1; i >= 0; i--) map[local[i]] = i; // a repeated word keeps its lowest id
+      }
       return map;
     });
     this.bos = first.bos;

@@ -310,12 +310,19 @@ function checkWords(
   parentCount: number,
   V: number,
 ): void {
-  for (let p = 0; p < parentCount; p++) {
-    let prev = -1;
-    for (let i = parentChild[p]; i < parentChild[p + 1]; i++) {
-      const w = words[i];
-      if (w <= prev || w >= V) throw bad(path, `order ${n} words unsorted or out of range`);
-      prev = w;
+  // One pass over the entries, moving to the next parent's range as it ends (pointers already checked).
+  let p = 0;
+  let end = parentCount > 0 ? parentChild[1] : 0;
+  let prev = -1;
+  const count = words.length;
+  for (let i = 0; i < count; i++) {
+    while (i >= end) {
+      p++;
+      end = parentChild[p + 1];
+      prev = -1;
     }
+    const w = words[i];
+    if (w <= prev || w >= V) throw bad(path, `order ${n} words unsorted or out of range`);
+    prev = w;
   }
 }
