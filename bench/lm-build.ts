@@ -204,6 +204,8 @@ interface Result {
   build: ChildResult & { words: number; workers: number; order: number };
   loads: LoadTime[];
   loadsDate?: string;
+  /** 1-minute load average before and after the `--loads-only` measurement. */
+  loadsLoadAverage?: number[];
 }
 
 /** The BENCHMARKS.md section from a result. */
@@ -235,8 +237,13 @@ function render(result: Result): void {
         `| load ${l.file} (${(l.bytes / 1e6).toFixed(1)} MB, fresh process, best of 3) | ${l.ms.toFixed(0)} ms | < 1 s: ${target(l.ms < 1000)} |`,
     ),
   ];
-  if (result.loadsDate)
-    lines.push('', `Load times re-measured ${result.loadsDate.slice(0, 16)}Z (\`--loads-only\`).`);
+  if (result.loadsDate) {
+    const la = result.loadsLoadAverage?.map((x) => x.toFixed(1)).join(' and ') ?? 'unknown';
+    lines.push(
+      '',
+      `Load times re-measured ${result.loadsDate.slice(0, 16)}Z with \`npx tsx bench/lm-build.ts --loads-only\` (load average ${la} before and after): they vary with what else runs.`,
+    );
+  }
   if (!loads.some((l) => l.file === 'data/tech.lm.bin'))
     lines.push('', 'No `data/tech.lm.bin` yet: its load time is not measured.');
   const page = existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '# Benchmarks\n';
@@ -251,8 +258,10 @@ async function main(): Promise<void> {
   if (argv[0] === '--loads-only') {
     // Re-measure only the load times (e.g. once a new model is shipped) and rewrite the page.
     const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as Result;
+    const before = loadavg()[0];
     saved.loads = measureLoads();
     saved.loadsDate = new Date().toISOString();
+    saved.loadsLoadAverage = [before, loadavg()[0]];
     writeFileSync(RESULTS, `${JSON.stringify(saved, null, 2)}\n`);
     render(saved);
     return;

@@ -24,8 +24,10 @@ export class InterpolatedModel implements LanguageModel {
   readonly bos: number;
   readonly eos: number;
   readonly models: readonly LanguageModel[];
-  private readonly words: string[];
-  private readonly ids = new Map<string, number>();
+  private readonly first: LanguageModel;
+  /** Words only later models know (merged ids from first.vocabSize on), and their ids. */
+  private readonly extraWords: string[] = [];
+  private readonly extraIds = new Map<string, number>();
   /** Per model, merged id → the model's own id (-1 where it lacks the word). */
   private readonly maps: Int32Array[];
   /** Weights used by logProb (adapted per document) and the base weights (used by unigram). */
@@ -36,27 +38,28 @@ export class InterpolatedModel implements LanguageModel {
     if (models.length === 0) throw new RangeError('no models to combine');
     this.models = models;
     this.order = Math.max(...models.map((m) => m.order));
-    // The first model's ids stay as they are; words only later models know are appended. Each model's
-    // own words are looked up once (its vocabulary, not the merged one), so no misses are hashed twice.
+    // The first model's ids stay as they are and are looked up through the model itself (no second copy of
+    // its vocabulary to hash); words only later models know are appended.
     const first = models[0];
-    this.words = new Array(first.vocabSize);
-    for (let i = 0; i < first.vocabSize; i++) this.words[i] = first.word(i);
-    for (let i = this.words.length - 1; i >= 0; i--) this.ids.set(this.words[i], i);
+    this.first = first;
     const toMerged = models.slice(1).map((m) => {
       const local = new Int32Array(m.vocabSize);
       for (let i = 0; i < m.vocabSize; i++) {
         const w = m.word(i);
-        let g = this.ids.get(w);
-        if (g === undefined) {
-          g = this.words.length;
-          this.words.push(w);
-          this.ids.set(w, g);
+        let g = first.id(w);
+        if (g < 0) {
+          g = this.extraIds.get(w) ?? -1;
+          if (g < 0) {
+            g = first.vocabSize + this.extraWords.length;
+            this.extraWords.push(w);
+            this.extraIds.set(w, g);
+          }
         }
         local[i] = g;
       }
       return local;
     });
-    this.vocabSize = this.words.length;
+    this.vocabSize = first.vocabSize + this.extraWords.length;
     this.maps = models.map((m, k) => {
       const map = new Int32Array(this.vocabSize).fill(-1);
       if (k === 0) for (let i = 0; i < m.vocabSize; i++) map[i] = i;
@@ -95,15 +98,15 @@ export class InterpolatedModel implements LanguageModel {
   }
 
   id(word: string): number {
-    const id = this.ids.get(word);
-    if (id !== undefined) return id;
-    return this.ids.get(word.toLowerCase()) ?? -1;
+    const id = this.first.id(word);
+    if (id >= 0) return id;
+    return this.extraIds.get(word) ?? this.extraIds.get(word.toLowerCase()) ?? -1;
   }
 
   word(id: number): string {
     if (!(id >= 0 && id < this.vocabSize))
       throw new RangeError(`word id ${id} outside 0..${this.vocabSize - 1}`);
-    return this.words[id];
+    return id < this.first.vocabSize ? this.first.word(id) : this.extraWords[id - this.first.vocabSize];
   }
 
   logProb(w: number, h1: number, h2: number): number {
