@@ -258,7 +258,7 @@ function main(): void {
   };
   for (const r of results) {
     log(
-      `${r.name}: tortured-dev ${pct(r.tortured.recall)} flagged, ${pct(r.tortured.top1)} restored; pps-dev ${pct(r.pps.recall)} flagged, ${pct(r.pps.top1)} restored; held-out ${num(r.heldout.perThousand)} findings/1k words (${r.seconds.toFixed(0)} s)`,
+      `${r.name}: tortured-dev ${pct(r.tortured.recall)} flagged, ${pct(r.tortured.top1)} restored; pps-dev ${pct(r.pps.recall)} flagged, ${pct(r.pps.top1)} restored (${pct(r.ppsByPapers.restored)} by papers); held-out ${num(r.heldout.perThousand)} findings/1k words (${r.seconds.toFixed(0)} s)`,
     );
   }
   // Partial runs (a few phrases, some configurations) are for development: they do not touch the page.
