@@ -38,7 +38,7 @@ export class CountTable {
   /** A table for up to `entries` distinct keys. */
   constructor(entries: number) {
     this.limit = Math.max(1, entries);
-    const cap = Math.min(1 << 16, CountTable.capacityFor(this.limit));
+    const cap = Math.min(1 << 18, CountTable.capacityFor(this.limit));
     this.slots = new Uint32Array(3 * cap);
     this.mask = cap - 1;
     this.growAt = Math.floor(cap * 0.7);
