@@ -10,6 +10,9 @@ import type { LanguageModel } from './types.js';
 const ADAPT_PRIOR_TOKENS = 50;
 const EM_MAX_ITERATIONS = 100;
 const EM_TOLERANCE = 1e-6;
+const CACHE_MASK = (1 << 16) - 1;
+/** No word id is this (ids are ≥ -1), so an empty cache slot never matches. */
+const EMPTY = -2;
 
 function normalise(weights: readonly number[], k: number): Float64Array {
   if (weights.length !== k) throw new RangeError(`expected ${k} weights, got ${weights.length}`);
@@ -33,6 +36,9 @@ export class InterpolatedModel implements LanguageModel {
   /** Weights used by logProb (adapted per document) and the base weights (used by unigram). */
   private readonly current: Float64Array;
   private readonly base: Float64Array;
+  /** logProb cache: (w, h1, h2) per slot and the value; emptied whenever the weights change. */
+  private readonly cacheKeys = new Int32Array(3 * (CACHE_MASK + 1)).fill(EMPTY);
+  private readonly cacheValues = new Float64Array(CACHE_MASK + 1);
 
   constructor(models: readonly LanguageModel[], weights?: readonly number[]) {
     if (models.length === 0) throw new RangeError('no models to combine');
@@ -83,12 +89,14 @@ export class InterpolatedModel implements LanguageModel {
   /** Set the weights logProb uses (normalised to sum 1). */
   setWeights(weights: readonly number[]): void {
     this.current.set(normalise(weights, this.models.length));
+    this.cacheKeys.fill(EMPTY);
   }
 
   /** Set both the base weights and the current ones. */
   setBaseWeights(weights: readonly number[]): void {
     this.base.set(normalise(weights, this.models.length));
     this.current.set(this.base);
+    this.cacheKeys.fill(EMPTY);
   }
 
   get oovLogProb(): number {
@@ -110,6 +118,22 @@ export class InterpolatedModel implements LanguageModel {
   }
 
   logProb(w: number, h1: number, h2: number): number {
+    // Decoders ask the same (w, h1, h2) many times over (candidates share histories): a direct-mapped
+    // cache saves the component look-ups, the powers and the logarithm.
+    const slot =
+      (Math.imul(w, 0x9e3779b1) ^ Math.imul(h1, 0x85ebca77) ^ Math.imul(h2, 0xc2b2ae35)) & CACHE_MASK;
+    const keys = this.cacheKeys;
+    if (keys[3 * slot] === w && keys[3 * slot + 1] === h1 && keys[3 * slot + 2] === h2)
+      return this.cacheValues[slot];
+    const value = this.mix(w, h1, h2);
+    keys[3 * slot] = w;
+    keys[3 * slot + 1] = h1;
+    keys[3 * slot + 2] = h2;
+    this.cacheValues[slot] = value;
+    return value;
+  }
+
+  private mix(w: number, h1: number, h2: number): number {
     const models = this.models;
     const maps = this.maps;
     const lambda = this.current;
@@ -158,6 +182,7 @@ export class InterpolatedModel implements LanguageModel {
     const sentences = trainingSentences(text);
     const fit = fitWeights(this.models, sentences, { prior: this.base, priorTokens: ADAPT_PRIOR_TOKENS });
     this.current.set(fit.weights);
+    this.cacheKeys.fill(EMPTY);
     return fit.weights;
   }
 }
