@@ -76,6 +76,17 @@ describe('interpolated model', () => {
     expect(sum).toBeCloseTo(1, 3);
   });
 
+  it('answers from its cache only what the current weights give', () => {
+    const mix = new InterpolatedModel([cats, code], [1, 1]);
+    const [w, h1, h2] = ['symbols', 'the', 'resolves'].map((x) => mix.id(x));
+    const before = mix.logProb(w, h1, h2);
+    expect(mix.logProb(w, h1, h2)).toBe(before);
+    mix.setWeights([1, 9]);
+    const p = (m: NgramModel) => 10 ** m.logProb(m.id('symbols'), m.id('the'), m.id('resolves'));
+    expect(mix.logProb(w, h1, h2)).toBeCloseTo(Math.log10(0.1 * p(cats) + 0.9 * p(code)), 12);
+    expect(mix.logProb(w, h1, h2)).not.toBeCloseTo(before, 3);
+  });
+
   it('one model with weight 1 answers exactly like the model', () => {
     const solo = new InterpolatedModel([cats]);
     for (const [w, h1, h2] of [
