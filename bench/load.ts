@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createEngine } from '../src/engine.js';
 import { brownDocs, isEvalFile } from './corpora.js';
 
 /** The part of autocannon's API used here (the package ships no types). */
@@ -220,6 +221,27 @@ function git(args: string[]): string {
 }
 
 /** The commit, marked when the working tree differs from it (dist is built from the working tree). */
+/** Reference: the engine alone in this process, one thread, no HTTP, on the same kind of texts. */
+function engineAlone(warm: readonly string[], texts: readonly string[], seconds: number) {
+  const engine = createEngine();
+  for (const t of warm.slice(0, 50)) engine.check(t);
+  const times: number[] = [];
+  const start = performance.now();
+  for (let i = 0; performance.now() - start < seconds * 1000; i++) {
+    const t0 = performance.now();
+    engine.check(texts[i % texts.length]);
+    times.push(performance.now() - t0);
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    checks: times.length,
+    perSecond: Math.round((times.length / elapsed) * 10) / 10,
+    p50Ms: Math.round(times[Math.floor(times.length / 2)]),
+    p99Ms: Math.round(times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]),
+  };
+}
+
 function gitCommit(): string {
   const commit = git(['rev-parse', '--short', 'HEAD']);
   const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', 'src']) !== '';
@@ -242,6 +264,8 @@ function markdown(report: LoadReport): string {
         `| ${r.scenario} | ${num(r.requests)} | ${num(r.requestsPerSecond)} | ${num(r.latencyMs.p50)} | ${num(r.latencyMs.p99)} | ${num(r.latencyMs.max)} | ${r.errors} | ${r.timeouts} | ${r.non2xx} |`,
     ),
     '',
+    `Reference: the engine alone, one thread in the load process, no HTTP, on the /api/check texts: ${num(report.engineAlone.perSecond)} checks/s (p50 ${report.engineAlone.p50Ms} ms, p99 ${report.engineAlone.p99Ms} ms per paragraph), measured just before the server started.`,
+    '',
     report.target,
   ];
   return lines.join('\n');
@@ -258,6 +282,7 @@ interface LoadReport {
   workers: number;
   warmTexts: number;
   textsPerRow: number;
+  engineAlone: ReturnType<typeof engineAlone>;
   textWords: number;
   rows: LoadRow[];
   target: string;
@@ -288,6 +313,8 @@ async function main(): Promise<void> {
   const texts = paragraphs();
   const sets = textSets(texts);
   const textWords = Math.round(texts.reduce((n, t) => n + t.split(/\s+/).length, 0) / texts.length);
+  const alone = engineAlone(sets.warm, sets.api, Math.min(10, args.duration));
+  process.stderr.write(`load: engine alone: ${alone.perSecond} checks/s, p50 ${alone.p50Ms} ms\n`);
   const server = await startServer(args.workers);
   process.stderr.write(`load: server ${server.url} with ${server.workers} workers; ${texts.length} texts\n`);
   const rows: LoadRow[] = [];
@@ -327,6 +354,7 @@ async function main(): Promise<void> {
     workers: server.workers,
     warmTexts: sets.warm.length,
     textsPerRow: Math.min(sets.api.length, sets.v2.length),
+    engineAlone: alone,
     textWords,
     rows,
     target,
