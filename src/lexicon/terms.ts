@@ -32,10 +32,16 @@ export interface TermMatch<T> {
   picks: T[];
 }
 
-const key = (length: number, position: number, word: string) => `${length}\u0001${position}\u0001${word}`;
+const EMPTY: readonly number[] = [];
 
 export class TermIndex {
-  private readonly postings = new Map<string, number[]>();
+  /** postings[length][position]: term ids by the word they have there. */
+  private readonly postings: Array<Array<Map<string, number[]>>> = [];
+  /**
+   * Per option map (callers cache one per observed word), the postings it reaches per (length, position):
+   * `match` picks its pivot from these without walking every option again.
+   */
+  private readonly reach = new WeakMap<ReadonlyMap<string, unknown>, Int32Array>();
   private readonly byText = new Map<string, number>();
   private readonly words = new Set<string>();
   readonly maxWords: number;
@@ -46,12 +52,14 @@ export class TermIndex {
       const n = t.words.length;
       max = Math.max(max, n);
       this.byText.set(t.words.join(' '), id);
+      for (let len = this.postings.length; len <= n; len++) this.postings.push([]);
       t.words.forEach((w, pos) => {
         this.words.add(w);
-        const k = key(n, pos, w);
-        const list = this.postings.get(k);
+        const byPos = this.postings[n];
+        while (byPos.length <= pos) byPos.push(new Map());
+        const list = byPos[pos].get(w);
         if (list) list.push(id);
-        else this.postings.set(k, [id]);
+        else byPos[pos].set(w, [id]);
       });
     });
     this.maxWords = max;
@@ -77,7 +85,25 @@ export class TermIndex {
 
   /** Ids of the terms of `length` words that have `word` at `position`. */
   at(length: number, position: number, word: string): readonly number[] {
-    return this.postings.get(key(length, position, word)) ?? [];
+    return this.postings[length]?.[position]?.get(word) ?? EMPTY;
+  }
+
+  /** How many postings the words of `option` reach at (length, position), cached per option map. */
+  private reachOf(option: ReadonlyMap<string, unknown>, length: number, position: number): number {
+    const M = this.maxWords;
+    let counts = this.reach.get(option);
+    if (!counts) {
+      counts = new Int32Array((M + 1) * M);
+      for (let len = 2; len <= M; len++) {
+        for (let p = 0; p < len; p++) {
+          let total = 0;
+          for (const w of option.keys()) total += this.at(len, p, w).length;
+          counts[len * M + p] = total;
+        }
+      }
+      this.reach.set(option, counts);
+    }
+    return counts[length * M + position];
   }
 
   /**
@@ -91,8 +117,7 @@ export class TermIndex {
     let pivot = 0;
     let best = Number.POSITIVE_INFINITY;
     for (let p = 0; p < n; p++) {
-      let total = 0;
-      for (const w of options[p].keys()) total += this.at(n, p, w).length;
+      const total = this.reachOf(options[p], n, p);
       if (total < best) {
         best = total;
         pivot = p;
