@@ -65,6 +65,9 @@ function weight(q: Featurized, i: number, s: Featurized, j: number): number {
   return 0;
 }
 
+/** The dynamic-programming table of `lcs`, reused between calls (grown on need). */
+let scratch = new Int32Array(1 << 16);
+
 /** Weighted LCS of q[qa, qb) and s[sa, sb), appending matched pairs (in order) to `out`. */
 function lcs(
   q: Featurized,
@@ -83,16 +86,39 @@ function lcs(
     return;
   }
   const cols = m + 1;
-  const score = new Float64Array((n + 1) * cols);
+  // Scores are small integer sums, so an Int32Array holds them exactly; the table is reused between calls
+  // (every cell of rows 1..n, columns 1..m is written before it is read; row 0 and column 0 are zeroed).
+  const cells = (n + 1) * cols;
+  if (scratch.length < cells) scratch = new Int32Array(Math.max(cells, 2 * scratch.length));
+  const score = scratch;
+  score.fill(0, 0, cols);
+  const qk = q.key;
+  const qc = q.code;
+  const qf = q.fixed;
+  const sk = s.key;
+  const sc = s.code;
+  const sf = s.fixed;
   for (let i = 1; i <= n; i++) {
     const row = i * cols;
     const prev = row - cols;
+    score[row] = 0;
+    const ki = qk[qa + i - 1];
+    const ci = qc[qa + i - 1];
+    const fixedI = qf[qa + i - 1] !== 0;
+    const wSame = fixedI ? W_SAME_FIXED : W_SAME_CONTENT;
+    let left = 0;
     for (let j = 1; j <= m; j++) {
+      // The same as weight(q, qa + i - 1, s, sa + j - 1), inlined: the hot loop of the alignment.
+      const up = score[prev + j];
       // biome-ignore lint/complexity/useMathMinMax: the hot loop of the alignment; a plain comparison is faster
-      let best = score[prev + j] > score[row + j - 1] ? score[prev + j] : score[row + j - 1];
-      const w = weight(q, qa + i - 1, s, sa + j - 1);
+      let best = up > left ? up : left;
+      const js = sa + j - 1;
+      let w = 0;
+      if (sk[js] === ki) w = wSame;
+      else if (!fixedI && sf[js] === 0 && sc[js] === ci) w = W_CLASS;
       if (w > 0 && score[prev + j - 1] + w > best) best = score[prev + j - 1] + w;
       score[row + j] = best;
+      left = best;
     }
   }
   const pairs: number[] = [];

@@ -46,13 +46,6 @@ export interface Featurized {
   shingleWord: Uint32Array;
 }
 
-interface VocabEntry {
-  key: number;
-  code: number;
-  lemma: number;
-  fixed: number;
-}
-
 const WILDCARD = hashString('\u0000*');
 /** Punctuation kept in skeletons: marks a spinner does not touch. */
 const SKELETON_PUNCT = new Set(['.', ',', ';', ':', '!', '?', '"', '(', ')', '--', '-', '...']);
@@ -60,9 +53,19 @@ const VOCAB_LIMIT = 1_000_000;
 
 /** Turns texts into `Featurized` records; caches what it learns per word form (one per index). */
 export class Featurizer {
-  private readonly vocab = new Map<string, VocabEntry>();
+  /** Slot of every word form seen (numbers: also their normalised form); the columns below hold its entry. */
+  private readonly vocab = new Map<string, number>();
+  private slotKey = new Int32Array(1024);
+  private slotCode = new Uint32Array(1024);
+  private slotLemma = new Int32Array(1024);
+  private slotFixed = new Uint8Array(1024);
+  private slots = 0;
   private readonly punct = new Map<string, number>();
   private nextKey = 1;
+  /** Scratch space for the skeleton stream (reused between calls; grown on need). */
+  private skel = new Uint32Array(1024);
+  private skelFixed = new Uint8Array(1024);
+  private skelWord = new Uint32Array(1024);
 
   constructor(
     readonly classes: SynonymClasses,
@@ -71,62 +74,95 @@ export class Featurizer {
     for (const p of SKELETON_PUNCT) this.punct.set(p, hashString(`p${p}`));
   }
 
-  private entry(norm: string): VocabEntry {
-    let e = this.vocab.get(norm);
-    if (e) return e;
+  private newSlot(key: number, code: number, lemma: number, fixed: number): number {
+    if (this.slots === this.slotKey.length) {
+      const size = 2 * this.slots;
+      const grow = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, b: T): T => {
+        b.set(a);
+        return b;
+      };
+      this.slotKey = grow(this.slotKey, new Int32Array(size));
+      this.slotCode = grow(this.slotCode, new Uint32Array(size));
+      this.slotLemma = grow(this.slotLemma, new Int32Array(size));
+      this.slotFixed = grow(this.slotFixed, new Uint8Array(size));
+    }
+    const s = this.slots++;
+    this.slotKey[s] = key;
+    this.slotCode[s] = code;
+    this.slotLemma[s] = lemma;
+    this.slotFixed[s] = fixed;
+    return s;
+  }
+
+  /** Slot of a word form, computing its entry on first sight. */
+  private slot(norm: string): number {
+    const hit = this.vocab.get(norm);
+    if (hit !== undefined) return hit;
+    // Keys only need to be equal within one process; a runaway vocabulary starts over (keys stay unique).
+    if (this.vocab.size >= VOCAB_LIMIT) {
+      this.vocab.clear();
+      this.slots = 0;
+    }
+    let e: number;
     const num = normalizeNumber(norm);
     if (num !== undefined || FUNCTION_WORDS.has(norm)) {
       const form = num ?? norm;
       // Numbers share one key per value ("twelve" and "12"), so intern the normalised form.
       const same = form === norm ? undefined : this.vocab.get(form);
-      e = same ?? { key: this.nextKey++, code: hashString(`w${form}`), lemma: -1, fixed: 1 };
-      if (!same && form !== norm) this.vocab.set(form, e);
+      e = same ?? this.newSlot(this.nextKey++, hashString(`w${form}`), -1, 1);
+      if (same === undefined && form !== norm) this.vocab.set(form, e);
     } else {
       const c = this.classes.of(norm);
       const code = c.cls >= 0 ? fmix32(c.cls + 0x3c6ef372) : hashString(`u${norm}`);
-      e = { key: this.nextKey++, code, lemma: c.lemma, fixed: 0 };
+      e = this.newSlot(this.nextKey++, code, c.lemma, 0);
     }
-    // Keys only need to be equal within one process; a runaway vocabulary starts over (keys stay unique).
-    if (this.vocab.size >= VOCAB_LIMIT) this.vocab.clear();
     this.vocab.set(norm, e);
     return e;
   }
 
   featurize(text: string): Featurized {
     const { tokens } = tokenize(text);
+    const cap = tokens.length;
+    if (this.skel.length < cap) {
+      const size = Math.max(cap, 2 * this.skel.length);
+      this.skel = new Uint32Array(size);
+      this.skelFixed = new Uint8Array(size);
+      this.skelWord = new Uint32Array(size);
+    }
+    const { skel, skelFixed, skelWord } = this;
+    // Word slots first (the skeleton stream over words and kept punctuation is built alongside).
+    const slotOf = new Int32Array(cap);
     const words: Token[] = [];
-    for (const t of tokens) if (t.kind === 'word' || t.kind === 'number') words.push(t);
+    let s = 0;
+    for (const t of tokens) {
+      if (t.kind === 'word' || t.kind === 'number') {
+        const e = this.slot(t.norm);
+        slotOf[words.length] = e;
+        const fx = this.slotFixed[e];
+        skel[s] = fx ? this.slotCode[e] : WILDCARD;
+        skelFixed[s] = fx;
+        skelWord[s++] = words.length;
+        words.push(t);
+      } else if (t.kind === 'punct' || t.kind === 'symbol') {
+        const p = this.punct.get(t.norm);
+        if (p !== undefined) {
+          skel[s] = p;
+          skelFixed[s] = 1;
+          skelWord[s++] = words.length;
+        }
+      }
+    }
     const n = words.length;
     const key = new Int32Array(n);
     const code = new Uint32Array(n);
     const lemma = new Int32Array(n);
     const fixed = new Uint8Array(n);
-    // Skeleton stream over words and kept punctuation, with the word index each item belongs to.
-    const cap = tokens.length;
-    const skel = new Uint32Array(cap);
-    const skelFixed = new Uint8Array(cap);
-    const skelWord = new Uint32Array(cap);
-    let s = 0;
-    let w = 0;
-    for (const t of tokens) {
-      if (t.kind === 'punct' || t.kind === 'symbol') {
-        const p = this.punct.get(t.norm);
-        if (p !== undefined) {
-          skel[s] = p;
-          skelFixed[s] = 1;
-          skelWord[s++] = w;
-        }
-        continue;
-      }
-      const e = this.entry(t.norm);
-      key[w] = e.key;
-      code[w] = e.code;
-      lemma[w] = e.lemma;
-      fixed[w] = e.fixed;
-      skel[s] = e.fixed ? e.code : WILDCARD;
-      skelFixed[s] = e.fixed;
-      skelWord[s++] = w;
-      w++;
+    for (let w = 0; w < n; w++) {
+      const e = slotOf[w];
+      key[w] = this.slotKey[e];
+      code[w] = this.slotCode[e];
+      lemma[w] = this.slotLemma[e];
+      fixed[w] = this.slotFixed[e];
     }
     const { classGram: cg, skeletonGram: sg, skeletonMinFixed: minFixed } = this.config;
     const max = Math.max(0, n - cg + 1) + Math.max(0, s - sg + 1);

@@ -43,8 +43,75 @@ INSERT INTO meta (key, value) VALUES ('staged_rows', '0');
 /** Rows in bands_new that trigger a merge into bands. */
 const MERGE_ROWS = 1_000_000;
 
-/** Rows per multi-row band insert. */
-const BAND_CHUNK = 32;
+/** Rows per multi-row band insert (two parameters each; SQLite allows 32,766). */
+const BAND_CHUNK = 256;
+
+/**
+ * The band rows of one batch: every (key, cid) of its new contents, then sorted by key and cid with
+ * duplicates dropped. Rows are packed into one float64 each (key · 2^b + cid offset, exact below 2^53),
+ * so sorting is a native numeric sort instead of a comparator over millions of small arrays; when a batch
+ * could overflow that (huge cid range or band counts) it falls back to sorting pairs.
+ */
+class BandRows {
+  private keys = new Float64Array(4096);
+  private cids = new Float64Array(4096);
+  private n = 0;
+  private minCid = Number.POSITIVE_INFINITY;
+  private maxCid = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly perWindow: number) {}
+
+  add(bands: Uint32Array, cid: number): void {
+    if (this.n + bands.length > this.keys.length) {
+      const size = Math.max(2 * this.keys.length, this.n + bands.length);
+      const keys = new Float64Array(size);
+      keys.set(this.keys.subarray(0, this.n));
+      const cids = new Float64Array(size);
+      cids.set(this.cids.subarray(0, this.n));
+      this.keys = keys;
+      this.cids = cids;
+    }
+    const per = this.perWindow;
+    for (let i = 0; i < bands.length; i++) {
+      this.keys[this.n] = (i % per) * 0x100000000 + bands[i];
+      this.cids[this.n++] = cid;
+    }
+    if (cid < this.minCid) this.minCid = cid;
+    if (cid > this.maxCid) this.maxCid = cid;
+  }
+
+  /** The rows in (key, cid) order without duplicates. */
+  sorted(): { keys: Float64Array; cids: Float64Array; length: number } {
+    const n = this.n;
+    if (n === 0) return { keys: this.keys, cids: this.cids, length: 0 };
+    const span = this.maxCid - this.minCid + 1;
+    const scale = 2 ** Math.ceil(Math.log2(span + 1));
+    const keys = new Float64Array(n);
+    const cids = new Float64Array(n);
+    let m = 0;
+    if (this.perWindow * 0x100000000 * scale <= Number.MAX_SAFE_INTEGER) {
+      const packed = new Float64Array(n);
+      for (let i = 0; i < n; i++) packed[i] = this.keys[i] * scale + (this.cids[i] - this.minCid);
+      packed.sort();
+      for (let i = 0; i < n; i++) {
+        if (i > 0 && packed[i] === packed[i - 1]) continue;
+        const rest = packed[i] % scale;
+        keys[m] = (packed[i] - rest) / scale;
+        cids[m++] = rest + this.minCid;
+      }
+    } else {
+      const order = Array.from({ length: n }, (_, i) => i);
+      order.sort((a, b) => this.keys[a] - this.keys[b] || this.cids[a] - this.cids[b]);
+      for (let i = 0; i < n; i++) {
+        const o = order[i];
+        if (m > 0 && keys[m - 1] === this.keys[o] && cids[m - 1] === this.cids[o]) continue;
+        keys[m] = this.keys[o];
+        cids[m++] = this.cids[o];
+      }
+    }
+    return { keys, cids, length: m };
+  }
+}
 
 type SqliteError = Error & { code?: string };
 
@@ -223,7 +290,7 @@ export class SqliteStore implements Store {
     const run = this.db.transaction(() => {
       const out: WriteResult = { added: 0, unchanged: 0, replaced: 0 };
       // Band rows of the new contents, inserted together in key order at the end.
-      const rows: Array<[number, number]> = [];
+      const rows = new BandRows(bands);
       for (const d of docs) {
         const hash = Buffer.from(d.hash, 'hex');
         const cur = this.st.docCid.get(d.id) as { cid: number } | undefined;
@@ -235,7 +302,7 @@ export class SqliteStore implements Store {
         if (cid === undefined) {
           if (!d.bands) throw new Error(`internal: no fingerprint for new content of ${d.id}`);
           cid = Number(this.st.insContent.run(hash, d.text, bandsToBuffer(d.bands)).lastInsertRowid);
-          for (const key of keysOf(d.bands, bands)) rows.push([key, cid]);
+          rows.add(d.bands, cid);
         }
         if (cur) {
           this.st.updDoc.run(cid, d.id);
@@ -247,9 +314,8 @@ export class SqliteStore implements Store {
         }
       }
       // In key order, band rows go into the B-tree page by page instead of at random places.
-      rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      this.insertBands(rows);
-      const staged = ((this.st.staged.get() as { n: number } | undefined)?.n ?? 0) + rows.length;
+      const inserted = this.insertBands(rows.sorted());
+      const staged = ((this.st.staged.get() as { n: number } | undefined)?.n ?? 0) + inserted;
       this.st.setStaged.run(staged);
       return { out, staged };
     });
@@ -268,19 +334,22 @@ export class SqliteStore implements Store {
     this.wrap(() => run.immediate());
   }
 
-  private insertBands(rows: ReadonlyArray<[number, number]>): void {
+  /** Inserts (key, cid) rows, already sorted and free of duplicates; returns how many. */
+  private insertBands(rows: { keys: Float64Array; cids: Float64Array; length: number }): number {
+    const { keys, cids, length } = rows;
     let k = 0;
     if (this.bandChunk) {
       const args: number[] = new Array(2 * BAND_CHUNK);
-      for (; k + BAND_CHUNK <= rows.length; k += BAND_CHUNK) {
+      for (; k + BAND_CHUNK <= length; k += BAND_CHUNK) {
         for (let r = 0; r < BAND_CHUNK; r++) {
-          args[2 * r] = rows[k + r][0];
-          args[2 * r + 1] = rows[k + r][1];
+          args[2 * r] = keys[k + r];
+          args[2 * r + 1] = cids[k + r];
         }
         this.bandChunk.run(args);
       }
     }
-    for (; k < rows.length; k++) this.st.insBand.run(rows[k][0], rows[k][1]);
+    for (; k < length; k++) this.st.insBand.run(keys[k], cids[k]);
+    return length;
   }
 
   private dropIfUnused(cid: number, bands: number): void {
