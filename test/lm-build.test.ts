@@ -3,12 +3,14 @@
  * spill-and-merge and worker threads giving the very same model as in-memory counting, pruning to a size
  * budget, and the training text normalisation the engine's look-ups rely on.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBrownFiles } from '../bench/corpora.js';
 import type { UnspinError } from '../src/errors.js';
+import { corpusChunks, forEachTrainingWord } from '../src/lm/build/corpus.js';
+import { StreamEncoder } from '../src/lm/build/encode.js';
 import {
   type BuildOptions,
   type BuildResult,
@@ -17,6 +19,7 @@ import {
   FALLBACK_DISCOUNTS,
   trainingSentences,
 } from '../src/lm/build/index.js';
+import { forEachTrainingWordFast } from '../src/lm/build/words.js';
 import { type NgramModel, ngramModelFromBuffer } from '../src/lm/ngram-bin.js';
 
 let dir: string;
@@ -285,5 +288,230 @@ describe('inputs', () => {
       ['the', 'u.s.', 'team', 'won'],
     ]);
     expect(trainingSentences('It’s a well-known fact')).toEqual([["it's", 'a', 'well-known', 'fact']]);
+  });
+
+  it('reads a text whatever the read boundaries: multi-byte characters and byte-order marks across them', async () => {
+    // Reads are 1 MiB: all-ASCII reads (decoded as Latin-1 once the decoder is clean), a byte-order mark
+    // after them, a character split across a read boundary, an incomplete sequence at the end of a read.
+    const MIB = 1 << 20;
+    const filler = (n: number) =>
+      Buffer.from('Plain words here. He said so.\n'.repeat(Math.ceil(n / 30))).subarray(0, n);
+    const bytes = Buffer.concat([
+      filler(MIB),
+      filler(MIB),
+      Buffer.from('\uFEFFboms inside, café.\n'),
+      filler(MIB - 24),
+      Buffer.from([0xc3]), // the first byte of "é": the third read ends inside a character
+      Buffer.from([0xa9]),
+      filler(MIB - 1),
+      filler(MIB - 1),
+      Buffer.from([0xe2]), // an incomplete sequence ends the fifth read: one U+FFFD
+      filler(MIB),
+      filler(MIB),
+      Buffer.from('Zoë met the café owner.\n'),
+    ]);
+    expect([bytes[3 * MIB - 1], bytes[5 * MIB - 1]]).toEqual([0xc3, 0xe2]);
+    writeFileSync(file('boundaries.txt'), bytes);
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const chunks: string[] = [];
+    for await (const chunk of corpusChunks([file('boundaries.txt')], {})) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(20);
+    expect(chunks.join('') === text).toBe(true);
+    const built = await buildModel({ inputs: [file('boundaries.txt')], workers: 1 });
+    expect(built.report.tokens).toBe(trainingSentences(text).flat().length);
+  });
+});
+
+describe('the training-word pass (no Token objects) matches tokenize', () => {
+  /** Words and sentence ends ("</s>") of `text` through the reference path and through the fast one. */
+  const streams = (text: string): [string[], string[]] => {
+    const ref: string[] = [];
+    forEachTrainingWord(
+      text,
+      (w) => ref.push(w),
+      () => ref.push('</s>'),
+    );
+    const fast: string[] = [];
+    forEachTrainingWordFast(
+      text,
+      (w) => fast.push(w),
+      () => fast.push('</s>'),
+    );
+    return [ref, fast];
+  };
+
+  /** What the encoder wrote for `text` (span look-ups included), as words and "</s>". */
+  const encoded = (text: string): { seq: string[]; words: string[]; counts: number[] } => {
+    const path = file(`enc-${Math.random().toString(36).slice(2)}.ids`);
+    const enc = new StreamEncoder(path);
+    enc.encode(text);
+    const v = enc.finish();
+    const buf = readFileSync(path);
+    const ids = new Uint32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+    return {
+      seq: Array.from(ids, (id) => (id === 0xffffffff ? '</s>' : v.words[id])),
+      words: v.words,
+      counts: v.counts,
+    };
+  };
+
+  /** Varied text: every token kind and sentence rule of tokenize, in random order (seeded). */
+  function variedText(pieces: number): string {
+    const parts = [
+      'The',
+      'cat',
+      'SAT',
+      'McDonald',
+      'iPhone',
+      'Brand-New',
+      'don’t',
+      "don't",
+      'O’Brien',
+      'officials’',
+      "dogs'",
+      'Mr.',
+      'Dr.',
+      'etc.',
+      'Inc.',
+      'U.S.',
+      'e.g.',
+      'i.e.',
+      'Ph.D.',
+      'J.',
+      'No.',
+      'He',
+      'In',
+      'She',
+      '2',
+      '3.5',
+      '1,000',
+      '.5',
+      '3rd',
+      '1990s',
+      '5km',
+      '10%',
+      '3-year-old',
+      'http://example.com/a_(b)).',
+      'https://x.org',
+      'www.foo.org',
+      'ftp://f.net/x',
+      'a.b@c.com',
+      'example.com',
+      'Hello',
+      'how',
+      'What',
+      'Where',
+      'from',
+      'FTP',
+      'café',
+      'CAFÉ',
+      'Ünïcödé',
+      'naïve',
+      'e\u0301t\u00e9',
+      'co\u00adop',
+      'zero\u200bwidth',
+      'brand\u2010new',
+      'ǅemal',
+      'ΣΊΣΥΦΟΣ',
+      'İstanbul',
+      'straße',
+      'ﬁne',
+      '𝐀𝐁c',
+      '𝟏2',
+      '٣',
+      'x😀y',
+      '😀',
+      '👍🏽',
+      '\ud800',
+      '\udc00',
+      '.',
+      '!',
+      '?',
+      '...',
+      '…',
+      '?!',
+      ',',
+      ';',
+      ':',
+      '"',
+      '“',
+      '”',
+      '„',
+      '«',
+      '»',
+      '(',
+      ')',
+      '[',
+      ']',
+      "'",
+      '‘',
+      '’',
+      'ʼ',
+      '-',
+      '--',
+      '---',
+      '–',
+      '—',
+      '•',
+      '#',
+      '*',
+      '>',
+      '&',
+      '$',
+      '€',
+      '©',
+      '1.',
+      '2)',
+      '- ',
+      '* ',
+      '\n',
+      '\n',
+      '\n\n',
+      '\n \n',
+      '\r\n',
+      '\t',
+      '\u2028',
+      ' ',
+      ' ',
+      ' ',
+      ' ',
+    ];
+    let seed = 12345;
+    const rand = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    let out = '';
+    for (let i = 0; i < pieces; i++) {
+      out += parts[Math.floor(rand() * parts.length)];
+      if (rand() < 0.6) out += ' ';
+    }
+    return out;
+  }
+
+  it('gives the same words and sentence ends as tokenize on the Brown corpus', () => {
+    const text = loadBrownFiles()
+      .map((f) => f.sentences.join('\n'))
+      .join('\n\n');
+    const [ref, fast] = streams(text);
+    expect(ref.length).toBeGreaterThan(1_000_000);
+    expect(fast).toEqual(ref);
+    expect(encoded(text).seq).toEqual(ref);
+  });
+
+  it('gives the same words and sentence ends as tokenize on varied text (every token kind and rule)', () => {
+    const text = variedText(200_000);
+    const [ref, fast] = streams(text);
+    expect(new Set(ref).size).toBeGreaterThan(100);
+    expect(fast).toEqual(ref);
+    const { seq, words, counts } = encoded(text);
+    expect(seq).toEqual(ref);
+    const expected = new Map<string, number>();
+    for (const w of ref) if (w !== '</s>') expected.set(w, (expected.get(w) ?? 0) + 1);
+    expect(new Map(words.map((w, i) => [w, counts[i]]))).toEqual(expected);
+    // Huge paragraphs are split into lines in both paths.
+    const huge = variedText(60_000).replace(/\n\s*\n/g, '\n');
+    const [hugeRef, hugeFast] = streams(huge);
+    expect(hugeFast).toEqual(hugeRef);
   });
 });

@@ -33,26 +33,29 @@
  */
 import type { Sentence, Token, TokenKind } from '../types.js';
 
+// The character classes, tables and matchers below are exported (unchanged) for the training-word pass of
+// `lm build` (src/lm/build/words.ts), which must split text exactly as `tokenize` does.
+
 export interface TokenizeResult {
   tokens: Token[];
   sentences: Sentence[];
 }
 
 // Character classes.
-const UNKNOWN = 0;
-const SPACE = 1;
-const NEWLINE = 2;
-const LOWER = 3;
-const UPPER = 4;
-const OTHER_LETTER = 5;
-const DIGIT = 6;
-const APOS = 7;
-const HYPHEN = 8;
-const PUNCT = 9;
-const SYMBOL = 10;
-const EXTEND = 11;
-const HIGH_SURROGATE = 12;
-const LOW_SURROGATE = 13;
+export const UNKNOWN = 0;
+export const SPACE = 1;
+export const NEWLINE = 2;
+export const LOWER = 3;
+export const UPPER = 4;
+export const OTHER_LETTER = 5;
+export const DIGIT = 6;
+export const APOS = 7;
+export const HYPHEN = 8;
+export const PUNCT = 9;
+export const SYMBOL = 10;
+export const EXTEND = 11;
+export const HIGH_SURROGATE = 12;
+export const LOW_SURROGATE = 13;
 
 const RE_UPPER = /^[\p{Lu}\p{Lt}]$/u;
 const RE_LOWER = /^\p{Ll}$/u;
@@ -79,12 +82,12 @@ function computeClass(s: string, c: number): number {
 }
 
 /** Class of every BMP code unit, filled lazily (0 = not computed yet); ASCII eagerly. */
-const TABLE = new Uint8Array(65536);
+export const TABLE = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) TABLE[c] = computeClass(String.fromCharCode(c), c);
 for (let c = 0xd800; c < 0xdc00; c++) TABLE[c] = HIGH_SURROGATE;
 for (let c = 0xdc00; c < 0xe000; c++) TABLE[c] = LOW_SURROGATE;
 
-function classOf(c: number): number {
+export function classOf(c: number): number {
   const k = TABLE[c];
   if (k !== UNKNOWN) return k;
   const computed = computeClass(String.fromCharCode(c), c);
@@ -115,7 +118,7 @@ function astralClass(cp: number): number {
 }
 
 /** Class at position j, resolving surrogate pairs (a lone surrogate is a symbol). */
-function classAt(text: string, j: number): number {
+export function classAt(text: string, j: number): number {
   const c = text.charCodeAt(j);
   const k = c < 128 ? TABLE[c] : classOf(c);
   if (k === HIGH_SURROGATE) {
@@ -128,18 +131,18 @@ function classAt(text: string, j: number): number {
 }
 
 /** Is there a valid surrogate pair at j? */
-function isPairAt(text: string, j: number): boolean {
+export function isPairAt(text: string, j: number): boolean {
   const c = text.charCodeAt(j);
   if (c < 0xd800 || c >= 0xdc00) return false;
   const d = text.charCodeAt(j + 1);
   return d >= 0xdc00 && d < 0xe000;
 }
 
-function isLetterClass(k: number): boolean {
+export function isLetterClass(k: number): boolean {
   return k === LOWER || k === UPPER || k === OTHER_LETTER;
 }
 
-function isAlnumClass(k: number): boolean {
+export function isAlnumClass(k: number): boolean {
   return k === LOWER || k === UPPER || k === OTHER_LETTER || k === DIGIT;
 }
 
@@ -148,7 +151,7 @@ function isAsciiAlnum(c: number): boolean {
 }
 
 /** Abbreviations (lower case, without the period) that never end a sentence. */
-const ABBR_NEVER_FINAL = new Set([
+export const ABBR_NEVER_FINAL = new Set([
   'mr',
   'mrs',
   'ms',
@@ -179,7 +182,7 @@ const ABBR_NEVER_FINAL = new Set([
 ]);
 
 /** Abbreviations that end a sentence only when a capitalised sentence opener follows. */
-const ABBR_AMBIGUOUS = new Set([
+export const ABBR_AMBIGUOUS = new Set([
   'etc',
   'inc',
   'ltd',
@@ -239,7 +242,7 @@ const ABBR_AMBIGUOUS = new Set([
 ]);
 
 /** Capitalised words that, after an ambiguous abbreviation, mean a new sentence began. */
-const SENTENCE_OPENERS = new Set(
+export const SENTENCE_OPENERS = new Set(
   (
     'the a an this that these those it its he she they we i you his her their our my there here in on at ' +
     'but and or so yet however for if when while after before as what which who why how some many most all ' +
@@ -252,15 +255,15 @@ const SENTENCE_OPENERS = new Set(
 const TLDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'io', 'info', 'biz', 'uk', 'de', 'fr', 'ai', 'dev']);
 
 // Sentence-end states.
-const PENDING_NONE = 0;
-const PENDING_TERMINAL = 1;
-const PENDING_AMBIGUOUS = 2;
+export const PENDING_NONE = 0;
+export const PENDING_TERMINAL = 1;
+export const PENDING_AMBIGUOUS = 2;
 
 /** Lines shorter than this (code units, first token to last) end a sentence at a single newline. */
-const SHORT_LINE = 40;
+export const SHORT_LINE = 40;
 
-const RE_FOLD_WORD = /[\u2018\u2019\u02bc\u2010\u2011\u00ad\u200b-\u200d\u2060\ufeff]/g;
-function foldWordChar(ch: string): string {
+export const RE_FOLD_WORD = /[\u2018\u2019\u02bc\u2010\u2011\u00ad\u200b-\u200d\u2060\ufeff]/g;
+export function foldWordChar(ch: string): string {
   switch (ch) {
     case '\u2018':
     case '\u2019':
@@ -314,26 +317,26 @@ function punctNorm(s: string): string {
   return out;
 }
 
-function isTerminalChar(c: number): boolean {
+export function isTerminalChar(c: number): boolean {
   return c === 0x2e || c === 0x21 || c === 0x3f || c === 0x2026;
 }
 
-function isOpeningBracket(c: number): boolean {
+export function isOpeningBracket(c: number): boolean {
   return c === 0x28 || c === 0x5b || c === 0x7b || c === 0x201c || c === 0x201e || c === 0xab || c === 0x2018;
 }
 
-function isClosingChar(c: number): boolean {
+export function isClosingChar(c: number): boolean {
   return c === 0x29 || c === 0x5d || c === 0x7d || c === 0x201d || c === 0xbb || c === 0x203a;
 }
 
-function capsOf(up: number, lo: number, firstUp: boolean): Token['caps'] {
+export function capsOf(up: number, lo: number, firstUp: boolean): Token['caps'] {
   if (up === 0) return 'lower';
   if (lo === 0) return up === 1 ? 'title' : 'upper';
   return firstUp && up === 1 ? 'title' : 'mixed';
 }
 
 /** Does a list or heading marker start at j ("- ", "* ", "• ", "# ", "> ", "12. ", "3) ")? */
-function listMarkerAt(text: string, j: number): boolean {
+export function listMarkerAt(text: string, j: number): boolean {
   const n = text.length;
   const c = text.charCodeAt(j);
   if (c === 0x2d || c === 0x2a || c === 0x2022 || c === 0x23 || c === 0x3e) {
@@ -348,7 +351,7 @@ function listMarkerAt(text: string, j: number): boolean {
 }
 
 /** End of a URL starting at i (http://, https://, ftp://, www.), or -1. */
-function matchUrl(text: string, i: number): number {
+export function matchUrl(text: string, i: number): number {
   const head = text.slice(i, i + 8).toLowerCase();
   let j: number;
   if (head.startsWith('https://')) j = i + 8;
@@ -392,7 +395,7 @@ function matchUrl(text: string, i: number): number {
 }
 
 /** End of a host name "label.label.tld" (ASCII letters, digits, hyphens) starting at i, or -1. */
-function matchHost(text: string, i: number, requireTld: boolean): number {
+export function matchHost(text: string, i: number, requireTld: boolean): number {
   const n = text.length;
   let j = i;
   let labels = 0;
@@ -418,7 +421,7 @@ function matchHost(text: string, i: number, requireTld: boolean): number {
 }
 
 /** End of an e-mail address starting at i, or -1. */
-function matchEmail(text: string, i: number): number {
+export function matchEmail(text: string, i: number): number {
   const n = text.length;
   let j = i;
   while (j < n) {
@@ -431,7 +434,7 @@ function matchEmail(text: string, i: number): number {
 }
 
 /** End of a dotted acronym ("U.S.", "e.g.", "Ph.D.") starting at i, or -1. */
-function matchDotted(text: string, i: number): number {
+export function matchDotted(text: string, i: number): number {
   const n = text.length;
   let k = i;
   let segments = 0;
