@@ -152,6 +152,17 @@ describe('alignment', () => {
     expect(a.similarity).toBeGreaterThan(0.95);
     expect(a.dice).toBeLessThan(a.similarity - 0.2);
   });
+
+  it('gives the same alignment whatever was aligned before (the scoring table is reused)', () => {
+    const small = () => al(docs[30].text.split('\n\n')[0], docs[30].text).a;
+    const spun = simulateSpin(docs[40].text, { seed: 7, rate: 0.4 }).text;
+    const large = () => al(`${spun}\n\n${spun}`, `${docs[40].text}\n\n${docs[41].text}`).a;
+    const first = small();
+    const big = large();
+    expect(small()).toEqual(first);
+    expect(large()).toEqual(big);
+    expect(big.coverage).toBeGreaterThan(0.4);
+  });
 });
 
 describe('SQLite index', () => {
