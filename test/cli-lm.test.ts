@@ -3,42 +3,18 @@
  * through the built binary (dist/cli/main.js): exit codes, one-line errors and the exact JSON of
  * `lm info`. dist is rebuilt first when it is older than the sources under test.
  */
-import { execFile, spawn } from 'node:child_process';
+
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { BIN, ROOT, type Run, runCli } from './helpers/run-cli.js';
 
 function run(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.FORCE_COLOR;
-    delete env.UNSPIN_DEBUG;
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+  return runCli(args, { input });
 }
 
 /** Sources whose changes this file tests through dist. */

@@ -3,48 +3,22 @@
  * structure of each output format. They never assert WHICH words get flagged (the engine is tuned
  * separately). beforeAll builds dist with tsc.
  */
-import { execFile, spawn } from 'node:child_process';
+
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { BIN, ROOT, type Run, runCli } from './helpers/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Run the built binary with args and optional stdin; env additions merged over a colour-free env. */
 function run(args: string[], input?: string | Buffer, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const baseEnv = { ...process.env };
-    delete baseEnv.FORCE_COLOR;
-    delete baseEnv.NO_COLOR;
-    delete baseEnv.UNSPIN_DEBUG;
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...baseEnv, ...env }, cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {}); // the CLI may stop reading early (too large)
-    if (input !== undefined) child.stdin.end(input);
-    else child.stdin.end();
-  });
+  return runCli(args, { input, env });
 }
 
 let dir: string;

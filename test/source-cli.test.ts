@@ -3,45 +3,20 @@
  * json, --align), check and restore with --index, one-line errors with exit 2 for bad index files, and a
  * `kill -9` in the middle of `index add` that leaves a consistent index which a rerun completes.
  */
+
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brownDocs } from '../bench/corpora.js';
 import { simulateSpin } from '../bench/simulate.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { BIN, ROOT, type Run, runCli } from './helpers/run-cli.js';
 
 function run(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.FORCE_COLOR;
-    delete env.NO_COLOR;
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {});
-    child.stdin.end(input ?? '');
-  });
+  return runCli(args, { input, cwd: dir });
 }
 
 let dir: string;

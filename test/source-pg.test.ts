@@ -4,19 +4,17 @@
  * CLI with a postgres:// target and two writers at once. Skipped with a reason when UNSPIN_TEST_PG is
  * unset, failed when UNSPIN_REQUIRE_SERVICES=1.
  */
+
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brownDocs } from '../bench/corpora.js';
 import { simulateSpin } from '../bench/simulate.js';
 import { openIndex, type SourceIndex } from '../src/source/index.js';
+import { BIN, ROOT, type Run, runCli } from './helpers/run-cli.js';
 
 const PG = process.env.UNSPIN_TEST_PG;
 const REQUIRED = process.env.UNSPIN_REQUIRE_SERVICES === '1';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const SCHEMA = `unspin_test_${process.pid}_${Date.now().toString(36)}`;
 const FOREIGN = `${SCHEMA}_foreign`;
 
@@ -26,21 +24,8 @@ function withSchema(url: string, schema: string): string {
   return u.toString();
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+function run(args: string[]): Promise<Run> {
+  return runCli(args);
 }
 
 describe.runIf(PG || REQUIRED)('source index on PostgreSQL', () => {
