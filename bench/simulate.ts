@@ -22,6 +22,8 @@
  * Offsets in the result are UTF-16 code units, half-open: `start`/`end` into the spun text,
  * `originalStart`/`originalEnd` into the input.
  */
+
+import { NUMBER_WORD_DIGITS } from '../src/detect/channels.js';
 import {
   analyze,
   type Form,
@@ -142,34 +144,10 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-export const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  ten: '10',
-  eleven: '11',
-  twelve: '12',
-  thirteen: '13',
-  fourteen: '14',
-  fifteen: '15',
-  sixteen: '16',
-  seventeen: '17',
-  eighteen: '18',
-  nineteen: '19',
-  twenty: '20',
-  thirty: '30',
-  forty: '40',
-  fifty: '50',
-  sixty: '60',
-  seventy: '70',
-  eighty: '80',
-  ninety: '90',
-};
+/** Number words the simulated spinner writes as digits ("zero" and "one" are left alone). */
+export const NUMBER_WORDS: Readonly<Record<string, string>> = Object.fromEntries(
+  [...NUMBER_WORD_DIGITS].filter(([w]) => w !== 'zero' && w !== 'one'),
+);
 
 /** Fillers inserted before or after a host word. */
 const FILLER_AFTER: Readonly<Record<string, string>> = { later: 'on' };

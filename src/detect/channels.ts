@@ -40,6 +40,12 @@ const ORDINALS: Record<string, string> = {
   '10th': 'tenth',
 };
 
+/** Number words with the digits they stand for, zero to nineteen and the tens ("twelve" → "12"). */
+export const NUMBER_WORD_DIGITS: ReadonlyMap<string, string> = new Map([
+  ...UNITS.map((w, n): [string, string] => [w, String(n)]),
+  ...TENS.flatMap((w, k): Array<[string, string]> => (w ? [[w, String(10 * k)]] : [])),
+]);
+
 /** The number word a digit string could have been written as, or undefined ("2" → "two", "40" → "forty"). */
 export function numberWord(digits: string): string | undefined {
   const ord = ORDINALS[digits.toLowerCase()];

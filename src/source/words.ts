@@ -3,6 +3,7 @@
  * words), so they are kept verbatim; number words are written as digits because spinners turn "two" into
  * "2".
  */
+import { NUMBER_WORD_DIGITS } from '../detect/channels.js';
 
 /** Function words: kept as themselves in fingerprints and never treated as substitutions. */
 export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
@@ -23,39 +24,12 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-const NUMBER_WORDS: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-    zero: '0',
-    two: '2',
-    three: '3',
-    four: '4',
-    five: '5',
-    six: '6',
-    seven: '7',
-    eight: '8',
-    nine: '9',
-    ten: '10',
-    eleven: '11',
-    twelve: '12',
-    thirteen: '13',
-    fourteen: '14',
-    fifteen: '15',
-    sixteen: '16',
-    seventeen: '17',
-    eighteen: '18',
-    nineteen: '19',
-    twenty: '20',
-    thirty: '30',
-    forty: '40',
-    fifty: '50',
-    sixty: '60',
-    seventy: '70',
-    eighty: '80',
-    ninety: '90',
-    hundred: '100',
-    thousand: '1000',
-  }),
-);
+// "one" is left out: it is far more often a pronoun than a number.
+const NUMBER_WORDS: ReadonlyMap<string, string> = new Map([
+  ...[...NUMBER_WORD_DIGITS].filter(([w]) => w !== 'one'),
+  ['hundred', '100'],
+  ['thousand', '1000'],
+]);
 
 /**
  * A number in one canonical spelling: number words as digits ("twelve" → "12"), thousands separators and
