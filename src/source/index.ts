@@ -189,9 +189,10 @@ class IndexImpl implements SourceIndex {
     return this.featurizerMemo;
   }
 
+  /** Band hashes of a document to index (the token-free pass; the same shingles as `featurize`). */
   private fingerprintOf(text: string): Uint32Array {
-    const f = this.featurizer().featurize(text);
-    return windowBands(f.shingles, f.shingleWord, documentWindows(f.key.length, this.lsh), this.lsh);
+    const f = this.featurizer().fingerprint(text);
+    return windowBands(f.shingles, f.shingleWord, documentWindows(f.words, this.lsh), this.lsh);
   }
 
   async add(

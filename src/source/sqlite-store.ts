@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { UnspinError } from '../errors.js';
 import {
+  BandRows,
   type BatchState,
   bandsToBuffer,
   bufferToBands,
@@ -43,75 +44,17 @@ INSERT INTO meta (key, value) VALUES ('staged_rows', '0');
 /** Rows in bands_new that trigger a merge into bands. */
 const MERGE_ROWS = 1_000_000;
 
+/**
+ * Page size of new index files (SQLite's largest). Every page the writer touches costs a WAL frame and a
+ * checkpoint copy, each a system call or two, and a batch touches thousands of pages (the band rows are
+ * spread over the whole bands_new tree); with 64 KiB pages instead of 4 KiB, writing 100,000 documents
+ * took about 40% less CPU time in the store, the file came out about 20% smaller (less slack per page),
+ * and queries were as fast (measured, docs/source-index.md). Files made with another page size still work.
+ */
+const PAGE_SIZE = 65536;
+
 /** Rows per multi-row band insert (two parameters each; SQLite allows 32,766). */
 const BAND_CHUNK = 256;
-
-/**
- * The band rows of one batch: every (key, cid) of its new contents, then sorted by key and cid with
- * duplicates dropped. Rows are packed into one float64 each (key · 2^b + cid offset, exact below 2^53),
- * so sorting is a native numeric sort instead of a comparator over millions of small arrays; when a batch
- * could overflow that (huge cid range or band counts) it falls back to sorting pairs.
- */
-class BandRows {
-  private keys = new Float64Array(4096);
-  private cids = new Float64Array(4096);
-  private n = 0;
-  private minCid = Number.POSITIVE_INFINITY;
-  private maxCid = Number.NEGATIVE_INFINITY;
-
-  constructor(private readonly perWindow: number) {}
-
-  add(bands: Uint32Array, cid: number): void {
-    if (this.n + bands.length > this.keys.length) {
-      const size = Math.max(2 * this.keys.length, this.n + bands.length);
-      const keys = new Float64Array(size);
-      keys.set(this.keys.subarray(0, this.n));
-      const cids = new Float64Array(size);
-      cids.set(this.cids.subarray(0, this.n));
-      this.keys = keys;
-      this.cids = cids;
-    }
-    const per = this.perWindow;
-    for (let i = 0; i < bands.length; i++) {
-      this.keys[this.n] = (i % per) * 0x100000000 + bands[i];
-      this.cids[this.n++] = cid;
-    }
-    if (cid < this.minCid) this.minCid = cid;
-    if (cid > this.maxCid) this.maxCid = cid;
-  }
-
-  /** The rows in (key, cid) order without duplicates. */
-  sorted(): { keys: Float64Array; cids: Float64Array; length: number } {
-    const n = this.n;
-    if (n === 0) return { keys: this.keys, cids: this.cids, length: 0 };
-    const span = this.maxCid - this.minCid + 1;
-    const scale = 2 ** Math.ceil(Math.log2(span + 1));
-    const keys = new Float64Array(n);
-    const cids = new Float64Array(n);
-    let m = 0;
-    if (this.perWindow * 0x100000000 * scale <= Number.MAX_SAFE_INTEGER) {
-      const packed = new Float64Array(n);
-      for (let i = 0; i < n; i++) packed[i] = this.keys[i] * scale + (this.cids[i] - this.minCid);
-      packed.sort();
-      for (let i = 0; i < n; i++) {
-        if (i > 0 && packed[i] === packed[i - 1]) continue;
-        const rest = packed[i] % scale;
-        keys[m] = (packed[i] - rest) / scale;
-        cids[m++] = rest + this.minCid;
-      }
-    } else {
-      const order = Array.from({ length: n }, (_, i) => i);
-      order.sort((a, b) => this.keys[a] - this.keys[b] || this.cids[a] - this.cids[b]);
-      for (let i = 0; i < n; i++) {
-        const o = order[i];
-        if (m > 0 && keys[m - 1] === this.keys[o] && cids[m - 1] === this.cids[o]) continue;
-        keys[m] = this.keys[o];
-        cids[m++] = this.cids[o];
-      }
-    }
-    return { keys, cids, length: m };
-  }
-}
 
 type SqliteError = Error & { code?: string };
 
@@ -144,7 +87,13 @@ export class SqliteStore implements Store {
     this.meta = meta;
     const p = (sql: string) => db.prepare(sql);
     this.st = {
-      idHash: p('SELECT c.hash AS hash FROM docs d JOIN contents c ON c.cid = d.cid WHERE d.id = ?'),
+      idHashes: p(
+        'SELECT d.id AS id, lower(hex(c.hash)) AS hash FROM docs d JOIN contents c ON c.cid = d.cid ' +
+          'WHERE d.id IN (SELECT value FROM json_each(?))',
+      ),
+      knownHashes: p(
+        'SELECT lower(hex(hash)) AS hash FROM contents WHERE hash IN (SELECT unhex(value) FROM json_each(?))',
+      ),
       docCid: p('SELECT cid FROM docs WHERE id = ?'),
       cidByHash: p('SELECT cid FROM contents WHERE hash = ?'),
       candidates: p(
@@ -195,6 +144,8 @@ export class SqliteStore implements Store {
     }
     try {
       if (!opts.readonly) {
+        // Only takes effect on a new, empty file; an existing index keeps its page size.
+        if (opts.create) db.pragma(`page_size = ${PAGE_SIZE}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('cache_size = -262144');
@@ -275,13 +226,15 @@ export class SqliteStore implements Store {
 
   async batchState(ids: readonly string[], hashes: readonly string[]): Promise<BatchState> {
     return this.wrap(() => {
+      // Two set-based look-ups per batch instead of two per document.
       const idHash = new Map<string, string>();
-      for (const id of ids) {
-        const row = this.st.idHash.get(id) as { hash: Buffer } | undefined;
-        if (row) idHash.set(id, Buffer.from(row.hash).toString('hex'));
+      for (const r of this.st.idHashes.all(JSON.stringify(ids)) as Array<{ id: string; hash: string }>) {
+        idHash.set(r.id, r.hash);
       }
       const knownHashes = new Set<string>();
-      for (const h of hashes) if (this.st.cidByHash.get(Buffer.from(h, 'hex'))) knownHashes.add(h);
+      for (const r of this.st.knownHashes.all(JSON.stringify(hashes)) as Array<{ hash: string }>) {
+        knownHashes.add(r.hash);
+      }
       return { idHash, knownHashes };
     });
   }

@@ -75,3 +75,71 @@ export function bufferToBands(buf: Uint8Array): Uint32Array {
   copy.set(buf);
   return new Uint32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4));
 }
+
+/**
+ * The band rows of one batch: every (key, cid) of its new contents, then sorted by key and cid with
+ * duplicates dropped. Rows are packed into one float64 each (key · 2^b + cid offset, exact below 2^53),
+ * so sorting is a native numeric sort instead of a comparator over millions of small arrays; when a batch
+ * could overflow that (huge cid range or band counts) it falls back to sorting pairs. Both backends write
+ * their band rows in this order (B-tree pages are then filled one after another, not at random).
+ */
+export class BandRows {
+  private keys = new Float64Array(4096);
+  private cids = new Float64Array(4096);
+  private n = 0;
+  private minCid = Number.POSITIVE_INFINITY;
+  private maxCid = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly perWindow: number) {}
+
+  add(bands: Uint32Array, cid: number): void {
+    if (this.n + bands.length > this.keys.length) {
+      const size = Math.max(2 * this.keys.length, this.n + bands.length);
+      const keys = new Float64Array(size);
+      keys.set(this.keys.subarray(0, this.n));
+      const cids = new Float64Array(size);
+      cids.set(this.cids.subarray(0, this.n));
+      this.keys = keys;
+      this.cids = cids;
+    }
+    const per = this.perWindow;
+    for (let i = 0; i < bands.length; i++) {
+      this.keys[this.n] = (i % per) * 0x100000000 + bands[i];
+      this.cids[this.n++] = cid;
+    }
+    if (cid < this.minCid) this.minCid = cid;
+    if (cid > this.maxCid) this.maxCid = cid;
+  }
+
+  /** The rows in (key, cid) order without duplicates. */
+  sorted(): { keys: Float64Array; cids: Float64Array; length: number } {
+    const n = this.n;
+    if (n === 0) return { keys: this.keys, cids: this.cids, length: 0 };
+    const span = this.maxCid - this.minCid + 1;
+    const scale = 2 ** Math.ceil(Math.log2(span + 1));
+    const keys = new Float64Array(n);
+    const cids = new Float64Array(n);
+    let m = 0;
+    if (this.perWindow * 0x100000000 * scale <= Number.MAX_SAFE_INTEGER) {
+      const packed = new Float64Array(n);
+      for (let i = 0; i < n; i++) packed[i] = this.keys[i] * scale + (this.cids[i] - this.minCid);
+      packed.sort();
+      for (let i = 0; i < n; i++) {
+        if (i > 0 && packed[i] === packed[i - 1]) continue;
+        const rest = packed[i] % scale;
+        keys[m] = (packed[i] - rest) / scale;
+        cids[m++] = rest + this.minCid;
+      }
+    } else {
+      const order = Array.from({ length: n }, (_, i) => i);
+      order.sort((a, b) => this.keys[a] - this.keys[b] || this.cids[a] - this.cids[b]);
+      for (let i = 0; i < n; i++) {
+        const o = order[i];
+        if (m > 0 && keys[m - 1] === this.keys[o] && cids[m - 1] === this.cids[o]) continue;
+        keys[m] = this.keys[o];
+        cids[m++] = this.cids[o];
+      }
+    }
+    return { keys, cids, length: m };
+  }
+}
