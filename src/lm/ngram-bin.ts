@@ -21,6 +21,9 @@ export interface NgramModel extends LanguageModel {
   maxLogProb(w: number): number;
 }
 
+/** log2 of the entries of the bigram look-up cache (32 bytes each). */
+const BIGRAM_CACHE_BITS = 12;
+
 /** Binary search for `key` among the ascending `words[begin, end)`; the index or -1. */
 function find(words: Uint32Array, begin: number, end: number, key: number): number {
   let lo = begin;
@@ -67,10 +70,15 @@ class NgramBinModel implements NgramModel {
   /** Per word, the highest log10 probability `logProb` can give it; computed on first use. */
   private maxProb: Float32Array | undefined;
 
-  /** One-entry cache of the back-off weight of history "h2 h1" (decoders ask many words per history). */
-  private cacheH1 = -1;
-  private cacheH2 = -1;
-  private cacheBo = 0;
+  /**
+   * Direct-mapped cache of order-2 look-ups, 8 slots of 32 bits per entry: the pair (w, h1) ([0], [1]; -1 in
+   * an empty entry, never a looked-up id), the bigram index or -1 ([2]), and from [4] the back-off weight
+   * of that bigram as a history (float64 through `biCacheBo`; NaN until first asked). Decoders score many
+   * candidates with the same history and the same observed words after different candidates, so most
+   * look-ups repeat within a few calls.
+   */
+  private readonly biCache = new Int32Array(8 << BIGRAM_CACHE_BITS).fill(-1);
+  private readonly biCacheBo = new Float64Array(this.biCache.buffer);
 
   constructor(path: string, buf: Buffer) {
     const m = decodeModel(buf, path);
@@ -131,7 +139,7 @@ class NgramBinModel implements NgramModel {
     const V = this.vocabSize;
     if (!(w >= 0 && w < V)) return this.oovLogProb;
     if (!(h1 >= 0 && h1 < V) || this.order < 2) return this.uniProb[w];
-    const b = find(this.w2, this.uniChild[w], this.uniChild[w + 1], h1);
+    const b = this.biCache[this.bigramSlot(w, h1) + 2];
     if (!(h2 >= 0 && h2 < V) || this.order < 3) {
       return b < 0 ? this.uniProb[w] + this.uniBackoff[h1] : this.p2Low + this.p2[b] * this.p2Step;
     }
@@ -177,13 +185,29 @@ class NgramBinModel implements NgramModel {
 
   /** Back-off weight of the history "h2 h1" (0 when that bigram is not stored). */
   private historyBackoff(h1: number, h2: number): number {
-    if (h1 === this.cacheH1 && h2 === this.cacheH2) return this.cacheBo;
-    const b = find(this.w2, this.uniChild[h1], this.uniChild[h1 + 1], h2);
-    const bo = b < 0 ? 0 : this.b2Low + this.b2[b] * this.b2Step;
-    this.cacheH1 = h1;
-    this.cacheH2 = h2;
-    this.cacheBo = bo;
+    const slot = this.bigramSlot(h1, h2);
+    let bo = this.biCacheBo[(slot >> 1) + 2];
+    if (Number.isNaN(bo)) {
+      const b = this.biCache[slot + 2];
+      bo = b < 0 ? 0 : this.b2Low + this.b2[b] * this.b2Step;
+      this.biCacheBo[(slot >> 1) + 2] = bo;
+    }
     return bo;
+  }
+
+  /**
+   * The cache entry (index into `biCache`) of bigram "h1 w" (both ids in the vocabulary, order ≥ 2), looked
+   * up and stored there first if it is not cached.
+   */
+  private bigramSlot(w: number, h1: number): number {
+    const cache = this.biCache;
+    const slot = ((Math.imul(w, 0x9e3779b1) ^ Math.imul(h1, 0x85ebca77)) >>> (32 - BIGRAM_CACHE_BITS)) << 3;
+    if (cache[slot] === w && cache[slot + 1] === h1) return slot;
+    cache[slot] = w;
+    cache[slot + 1] = h1;
+    cache[slot + 2] = find(this.w2, this.uniChild[w], this.uniChild[w + 1], h1);
+    this.biCacheBo[(slot >> 1) + 2] = Number.NaN;
+    return slot;
   }
 
   logProbHistory(w: number, history: ArrayLike<number>): number {

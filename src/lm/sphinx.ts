@@ -53,6 +53,8 @@ const LOG_1_0001_TO_LOG10 = Math.log10(1.0001);
 const QUANT_BITS = 16;
 const QUANT_BINS = 1 << QUANT_BITS;
 const QUANT_MASK = QUANT_BINS - 1;
+/** log2 of the entries of the bigram look-up cache (16 bytes each). */
+const BIGRAM_CACHE_BITS = 12;
 /** Bytes of slack the writer leaves after each bit-packed region so that 32/64-bit reads never overrun. */
 const REGION_SLACK = 8;
 
@@ -149,10 +151,15 @@ class SphinxTrieModel implements SphinxModel {
   /** Upper key bound the interpolation search starts from (the writer's `max_vocab`). */
   private readonly keyLimit: number;
 
-  /** One-entry cache of the back-off weight of history "h2 h1" (decoders ask many words per history). */
-  private cacheH1 = -1;
-  private cacheH2 = -1;
-  private cacheBo = 0;
+  /**
+   * Direct-mapped cache of bigram look-ups, 4 slots of 32 bits per entry: the pair (w, h1) ([0], [1]; -1
+   * in an empty entry, never a looked-up id), the bigram index or -1 ([2]), and the back-off weight of that
+   * bigram as a history (float32 bits through `biCacheBo`, 0 when it is not stored). Decoders score many
+   * candidates with the same history and the same observed words after different candidates, so most
+   * look-ups repeat within a few calls.
+   */
+  private readonly biCache = new Int32Array(4 << BIGRAM_CACHE_BITS).fill(-1);
+  private readonly biCacheBo = new Float32Array(this.biCache.buffer);
 
   constructor(path: string, buf: Uint8Array) {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -303,8 +310,25 @@ class SphinxTrieModel implements SphinxModel {
 
   /** Index of bigram "h1 w" (stored under w), or -1. */
   private findBigram(w: number, h1: number): number {
+    return this.biCache[this.bigramSlot(w, h1) + 2];
+  }
+
+  /**
+   * The cache entry (index into `biCache`) of bigram "h1 w" (both ids in the vocabulary), looked up and
+   * stored there first if it is not cached.
+   */
+  private bigramSlot(w: number, h1: number): number {
+    const cache = this.biCache;
+    const slot = ((Math.imul(w, 0x9e3779b1) ^ Math.imul(h1, 0x85ebca77)) >>> (32 - BIGRAM_CACHE_BITS)) << 2;
+    if (cache[slot] === w && cache[slot + 1] === h1) return slot;
     const next = this.uniNext;
-    return this.search(this.biBytes, this.biBits, next[3 * w + 2], next[3 * w + 5], h1);
+    const b = this.search(this.biBytes, this.biBits, next[3 * w + 2], next[3 * w + 5], h1);
+    cache[slot] = w;
+    cache[slot + 1] = h1;
+    cache[slot + 2] = b;
+    this.biCacheBo[slot + 3] =
+      b < 0 ? 0 : this.biBoBins[readBits(this.biBytes, b * this.biBits + this.biBoOffset, QUANT_MASK)];
+    return slot;
   }
 
   /** Index of trigram "h2 h1 w" under bigram entry `b` ("h1 w"), or -1. */
@@ -326,14 +350,7 @@ class SphinxTrieModel implements SphinxModel {
 
   /** Back-off weight of the history "h2 h1" in log base 1.0001 (0 when that bigram is not stored). */
   private historyBackoff(h1: number, h2: number): number {
-    if (h1 === this.cacheH1 && h2 === this.cacheH2) return this.cacheBo;
-    const b = this.findBigram(h1, h2);
-    const bo =
-      b < 0 ? 0 : this.biBoBins[readBits(this.biBytes, b * this.biBits + this.biBoOffset, QUANT_MASK)];
-    this.cacheH1 = h1;
-    this.cacheH2 = h2;
-    this.cacheBo = bo;
-    return bo;
+    return this.biCacheBo[this.bigramSlot(h1, h2) + 3];
   }
 
   /**
