@@ -39,6 +39,8 @@ export class InterpolatedModel implements LanguageModel {
   /** logProb cache: (w, h1, h2) per slot and the value; emptied whenever the weights change. */
   private readonly cacheKeys = new Int32Array(3 * (CACHE_MASK + 1)).fill(EMPTY);
   private readonly cacheValues = new Float64Array(CACHE_MASK + 1);
+  /** unigram() per merged id (NaN until first asked); emptied whenever the base weights change. */
+  private unigrams: Float64Array | undefined;
 
   constructor(models: readonly LanguageModel[], weights?: readonly number[]) {
     if (models.length === 0) throw new RangeError('no models to combine');
@@ -97,6 +99,7 @@ export class InterpolatedModel implements LanguageModel {
     this.base.set(normalise(weights, this.models.length));
     this.current.set(this.base);
     this.cacheKeys.fill(EMPTY);
+    this.unigrams?.fill(Number.NaN);
   }
 
   get oovLogProb(): number {
@@ -154,6 +157,22 @@ export class InterpolatedModel implements LanguageModel {
   /** Interpolated unigram with the *base* weights (callers cache it per word, so it must not move). */
   unigram(w: number): number {
     const inVocab = w >= 0 && w < this.vocabSize;
+    if (!inVocab) return this.mixUnigram(w, false);
+    // Candidate generators ask the same words' unigrams again and again.
+    let cache = this.unigrams;
+    if (!cache) {
+      cache = new Float64Array(this.vocabSize).fill(Number.NaN);
+      this.unigrams = cache;
+    }
+    let u = cache[w];
+    if (Number.isNaN(u)) {
+      u = this.mixUnigram(w, true);
+      cache[w] = u;
+    }
+    return u;
+  }
+
+  private mixUnigram(w: number, inVocab: boolean): number {
     let s = 0;
     for (let i = 0; i < this.models.length; i++) {
       s += this.base[i] * 10 ** this.models[i].unigram(inVocab ? this.maps[i][w] : -1);
