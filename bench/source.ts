@@ -11,7 +11,9 @@
  * share the sources' vocabulary, style and now and then whole sentences.
  *
  * Options: --docs N (default 100000), --queries N (default 200), --pg URL (default $UNSPIN_BENCH_PG or
- * $UNSPIN_TEST_PG; --no-pg to skip), --quick (10,000 documents, 60 queries, no markdown).
+ * $UNSPIN_TEST_PG; --no-pg to skip), --only=pg (build and query only PostgreSQL; the SQLite figures of the
+ * saved report are kept, marked with the run that measured them), --quick (10,000 documents, 60 queries, no
+ * markdown).
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,8 @@ interface Args {
   docs: number;
   queries: number;
   pg?: string;
+  /** Measure only this backend (`--only=pg`); the other's figures come from the saved report. */
+  only?: 'pg';
   quick: boolean;
 }
 
@@ -44,10 +48,15 @@ function parseArgs(argv: string[]): Args {
   const pgUrl = argv.includes('--no-pg')
     ? undefined
     : (val('--pg') ?? process.env.UNSPIN_BENCH_PG ?? process.env.UNSPIN_TEST_PG);
+  const onlyArg = argv.find((a) => a.startsWith('--only='));
+  if (onlyArg !== undefined && onlyArg !== '--only=pg')
+    throw new Error(`unknown ${onlyArg} (only --only=pg)`);
+  if (onlyArg && !pgUrl) throw new Error('--only=pg needs a database URL (--pg URL or $UNSPIN_BENCH_PG)');
   return {
     docs: Number(val('--docs') ?? (quick ? 10_000 : 100_000)),
     queries: Number(val('--queries') ?? (quick ? 60 : 200)),
     pg: pgUrl,
+    only: onlyArg ? 'pg' : undefined,
     quick,
   };
 }
@@ -150,6 +159,16 @@ interface BackendResult {
   /** The same percentiles of this process's CPU time per query. */
   queryCpuMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   conditions: ConditionResult[];
+  /** Set on figures carried over from an earlier report (--only): the run that measured them. */
+  measuredIn?: RunStamp;
+}
+
+/** When, at which commit and under which load a backend was measured. */
+interface RunStamp {
+  date: string;
+  commit: string;
+  loadBefore: number[];
+  loadAfter: number[];
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -325,6 +344,13 @@ function render(report: SourceReport): string {
   const targets: Record<string, number> = { '0.3': 0.99, '0.5': 0.95 };
   for (const b of report.backends) {
     lines.push(`**${b.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}**`, '');
+    if (b.measuredIn) {
+      const m = b.measuredIn;
+      lines.push(
+        `Not rerun in this run (\`--only\`): measured ${m.date}, commit \`${m.commit}\`, load average before ${m.loadBefore.map((x) => x.toFixed(1)).join(', ')}, after ${m.loadAfter.map((x) => x.toFixed(1)).join(', ')}.`,
+        '',
+      );
+    }
     lines.push(
       '| spin | rate asked (achieved) | top-1 | top-5 | target top-1 | source similarity | best other: mean / max | best other is the near-copy |',
     );
@@ -380,16 +406,38 @@ async function main(): Promise<void> {
     `source bench: ${corpus.total} documents, ${corpus.queried.length} queries x ${CONDITIONS.length} conditions`,
   );
   const backends: BackendResult[] = [];
+  const resultsDir = join(here, 'results');
+  const name = args.quick ? 'source-quick.json' : 'source.json';
 
-  const tmp = join(os.tmpdir(), `unspin-bench-source-${process.pid}`);
-  mkdirSync(tmp, { recursive: true });
-  const dbPath = join(tmp, 'index.db');
-  try {
-    const index = await openIndex(dbPath, { create: true, lexicon: 'exclude' });
-    backends.push(await measure(index, corpus, 'sqlite', log));
-    await index.close();
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+  if (args.only === 'pg') {
+    // Keep the saved SQLite figures, stamped with the run that measured them.
+    const savedPath = join(resultsDir, name);
+    const saved = existsSync(savedPath)
+      ? (JSON.parse(readFileSync(savedPath, 'utf8')) as SourceReport)
+      : undefined;
+    const sqlite = saved?.backends.find((b) => b.backend === 'sqlite');
+    if (saved && sqlite && saved.documents === corpus.total && saved.queries === corpus.queried.length) {
+      backends.push({
+        ...sqlite,
+        measuredIn: sqlite.measuredIn ?? {
+          date: saved.date,
+          commit: saved.commit,
+          loadBefore: saved.loadBefore,
+          loadAfter: saved.loadAfter,
+        },
+      });
+    }
+  } else {
+    const tmp = join(os.tmpdir(), `unspin-bench-source-${process.pid}`);
+    mkdirSync(tmp, { recursive: true });
+    const dbPath = join(tmp, 'index.db');
+    try {
+      const index = await openIndex(dbPath, { create: true, lexicon: 'exclude' });
+      backends.push(await measure(index, corpus, 'sqlite', log));
+      await index.close();
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }
 
   if (args.pg) {
@@ -409,7 +457,7 @@ async function main(): Promise<void> {
   }
 
   const report: SourceReport = {
-    command: `npm run bench:source${args.quick ? ' -- --quick' : ''}`,
+    command: `npm run bench:source${[args.quick ? ' --quick' : '', args.only ? ` --only=${args.only}` : ''].join('').replace(/^ /, ' -- ')}`,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: commit(),
     machine: machine(),
@@ -421,9 +469,7 @@ async function main(): Promise<void> {
     queries: corpus.queried.length,
     backends,
   };
-  const resultsDir = join(here, 'results');
   if (!existsSync(resultsDir)) mkdirSync(resultsDir, { recursive: true });
-  const name = args.quick ? 'source-quick.json' : 'source.json';
   writeFileSync(join(resultsDir, name), `${JSON.stringify(report, null, 2)}\n`);
   const body = render(report);
   if (!args.quick) {

@@ -79,6 +79,25 @@ describe.runIf(PG || REQUIRED)('source index on PostgreSQL', () => {
     expect(unused.rows[0].n).toBe(0);
   });
 
+  it('stores the texts of a new index with lz4 compression, and reads them back', async () => {
+    const r = await admin.query(
+      `SELECT attcompression FROM pg_attribute WHERE attrelid = '${SCHEMA}.contents'::regclass AND attname = 'text'`,
+    );
+    expect(r.rows[0].attcompression).toBe('l');
+    // A text long enough to be compressed comes back unchanged.
+    const long = docs
+      .slice(50, 54)
+      .map((d) => d.text)
+      .join('\n\n');
+    expect(await index.add([{ id: 'long', text: long }])).toMatchObject({ added: 1 });
+    const size = await admin.query(
+      `SELECT pg_column_compression(text) AS m, pg_column_size(text) < octet_length(text) AS smaller FROM ${SCHEMA}.contents c JOIN ${SCHEMA}.docs d ON d.cid = c.cid WHERE d.id = 'long'`,
+    );
+    expect(size.rows[0]).toEqual({ m: 'lz4', smaller: true });
+    expect((await index.get('long'))?.text).toBe(long);
+    expect(await index.remove('long')).toBe(true);
+  });
+
   it('ranks the source of spun texts first', async () => {
     for (const k of [10, 60, 110]) {
       const spun = simulateSpin(docs[k].text, { seed: k, rate: 0.5, pairs: 'out-of-lexicon' });
