@@ -9,6 +9,8 @@
  * - The replacement is drawn uniformly from the original's whole synonym list, whatever the sense or the part
  *   of speech ("network" → "organization"), filtered only by `pairs`, then re-inflected to the observed form
  *   and given the original's capitalisation.
+ * - `isTerm` (off unless given): fixed two-word terms are spun first, both words at once ("breast cancer" →
+ *   "bosom disease"), as paper mills make tortured phrases.
  * - `protectCapitalised`: capitalised words not at a sentence start (names, acronyms) are left alone.
  * - `numbers`: number words two … twenty, thirty … ninety become digits ("two" → "2").
  * - `fillers`: "have/has/had" + participle → "have actually", "the same" → "the exact same", "worse" →
@@ -36,7 +38,7 @@ import type { Lexicon } from '../src/lexicon/types.js';
 import { mulberry32, type Rng, shuffle } from './prng.js';
 
 export type PairMode = 'any' | 'in-lexicon' | 'out-of-lexicon';
-export type SpinKind = 'word' | 'phrase' | 'number' | 'filler' | 'spelling';
+export type SpinKind = 'word' | 'phrase' | 'term' | 'number' | 'filler' | 'spelling';
 
 /** Morphology the simulator needs: lemma readings of a word and re-inflection of a lemma or phrase. */
 export interface SpinMorph {
@@ -77,6 +79,13 @@ export interface SpinOptions {
   weight?: (replacement: string, rank: number) => number;
   /** Lexicon and morphology; default `defaultSpinResources()` (the shipped lexicon, held-out slice included). */
   resources?: SpinResources;
+  /**
+   * Fixed two-word terms, the way paper mills spin them: when given, a pair of adjacent content words for
+   * which `isTerm(first, second)` holds (lower case) is one unit whose words are both replaced by synonyms
+   * ("breast cancer" → "bosom disease"), recorded as one span of kind 'term'. Such units are drawn before
+   * all others, as a mill goes for the terms of a paper. Default: none.
+   */
+  isTerm?: (first: string, second: string) => boolean;
 }
 
 export interface SpinSpan {
@@ -312,9 +321,11 @@ interface Unit {
   id: number;
   lemma: string;
   form: unknown;
-  kind: 'word' | 'phrase';
-  /** Candidate replacement entry ids (already filtered by pair mode). */
+  kind: 'word' | 'phrase' | 'term';
+  /** Candidate replacement entry ids (already filtered by pair mode; none for a term). */
   candidates: number[];
+  /** A term's two word units, each replaced on its own. */
+  parts?: [Unit, Unit];
 }
 
 function probability(v: boolean | number | undefined, dflt: number): number {
@@ -376,7 +387,8 @@ export function simulateSpin(text: string, options: SpinOptions): SpinResult {
   let i = 0;
   while (i < toks.length) {
     let unit: Unit | undefined;
-    if (phraseFirst) {
+    if (options.isTerm) unit = termUnit(i);
+    if (phraseFirst && !unit) {
       for (let L = Math.min(maxL, toks.length - i); L >= 2 && !unit; L--) {
         const span = toks.slice(i, i + L);
         if (span.some((t, k) => used[i + k] || !touchable(t) || (k < L - 1 && !t.spaceAfter))) continue;
@@ -422,6 +434,18 @@ export function simulateSpin(text: string, options: SpinOptions): SpinResult {
     return undefined;
   }
 
+  function termUnit(idx: number): Unit | undefined {
+    const a = toks[idx];
+    const b = toks[idx + 1];
+    if (!b || used[idx] || used[idx + 1] || !a.spaceAfter || b.sentenceStart) return undefined;
+    if (!touchable(a) || !touchable(b) || !isContent(a) || !isContent(b)) return undefined;
+    if (!options.isTerm?.(a.lower, b.lower)) return undefined;
+    const first = wordUnit(a, idx);
+    const second = first && wordUnit(b, idx + 1);
+    if (!first || !second) return undefined;
+    return { ...first, last: idx + 1, content: 2, kind: 'term', candidates: [], parts: [first, second] };
+  }
+
   function wordUnit(t: Tok, idx: number): Unit | undefined {
     for (const a of morph.analyze(t.lower, isKnown)) {
       const id = lexicon.lookup(a.lemma);
@@ -445,10 +469,14 @@ export function simulateSpin(text: string, options: SpinOptions): SpinResult {
   // 3. Draw units in random order until the share of content words is reached.
   const target = Math.round(rate * contentWords);
   let replaced = 0;
-  const order = shuffle(
+  const shuffled = shuffle(
     units.map((_, k) => k),
     rng,
   );
+  const order = [
+    ...shuffled.filter((k) => units[k].kind === 'term'),
+    ...shuffled.filter((k) => units[k].kind !== 'term'),
+  ];
   const chosen: Unit[] = [];
   for (const k of order) {
     if (replaced >= target) break;
@@ -457,22 +485,20 @@ export function simulateSpin(text: string, options: SpinOptions): SpinResult {
   }
   chosen.sort((a, b) => a.first - b.first);
   let replacedContent = 0;
-  for (const u of chosen) {
+  /** A synonym for unit `u` in its observed form, or undefined when every try gives back the observed text. */
+  function replace(u: Unit): { text: string; pick: number } | undefined {
     const observed = toks
       .slice(u.first, u.last + 1)
       .map((t) => t.lower)
       .join(' ');
     // Uniform (or weighted) choice; retry a few times when re-inflection gives back the observed text.
-    let replacement: string | undefined;
-    let pick = -1;
     let tries: number[];
     if (options.weight) {
       const weight = options.weight;
       const rank = new Map(lexicon.synonyms(u.id).map((id, k) => [id, k]));
       tries = weightedOrder(u.candidates, (c) => weight(lexicon.text(c), rank.get(c) ?? 0), rng);
     } else tries = shuffle([...u.candidates], rng);
-    tries = tries.slice(0, 8);
-    for (const c of tries) {
+    for (const c of tries.slice(0, 8)) {
       const lemma = lexicon.text(c);
       const inflected =
         u.form === undefined
@@ -480,22 +506,32 @@ export function simulateSpin(text: string, options: SpinOptions): SpinResult {
           : lemma.includes(' ')
             ? morph.inflectPhrase(lemma, u.form)
             : morph.inflect(lemma, u.form);
-      if (inflected && inflected.toLowerCase() !== observed) {
-        replacement = inflected;
-        pick = c;
-        break;
-      }
+      if (inflected && inflected.toLowerCase() !== observed) return { text: inflected, pick: c };
     }
-    if (replacement === undefined) continue;
+    return undefined;
+  }
+
+  for (const u of chosen) {
+    let replacement: string;
+    let heldOut: boolean;
+    if (u.parts) {
+      // A term is spun only when both of its words can be.
+      const [a, b] = u.parts;
+      const ra = replace(a);
+      const rb = ra && replace(b);
+      if (!ra || !rb) continue;
+      replacement = `${matchCaps(ra.text, toks[a.first].caps)} ${rb.text}`;
+      heldOut =
+        isHeldOutPair(a.lemma, lexicon.text(ra.pick)) || isHeldOutPair(b.lemma, lexicon.text(rb.pick));
+    } else {
+      const r = replace(u);
+      if (!r) continue;
+      replacement = matchCaps(r.text, toks[u.first].caps);
+      heldOut = isHeldOutPair(u.lemma, lexicon.text(r.pick));
+    }
     for (let k = u.first; k <= u.last; k++) used[k] = 1;
     replacedContent += u.content;
-    ops.push({
-      first: u.first,
-      last: u.last,
-      replacement: matchCaps(replacement, toks[u.first].caps),
-      kind: u.kind,
-      heldOut: isHeldOutPair(u.lemma, lexicon.text(pick)),
-    });
+    ops.push({ first: u.first, last: u.last, replacement, kind: u.kind, heldOut });
   }
 
   // 4. Spelling swaps on untouched content words.

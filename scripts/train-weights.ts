@@ -16,8 +16,9 @@ import { isTrainingFile } from '../bench/split.js';
 import { dataPath } from '../src/data.js';
 import { DOC_FEATURES } from '../src/detect/docscore.js';
 import { defaultWeights, F, FEATURES, type Weights } from '../src/detect/features.js';
-import { createEngine, WEIGHTS_FILE } from '../src/engine.js';
-import { loadDefaultModel } from '../src/lm/index.js';
+import { createEngine, loadWeights, WEIGHTS_FILE } from '../src/engine.js';
+import { buildCollocations } from '../src/lm/collocations.js';
+import { loadDefaultModel, loadEngineModel } from '../src/lm/index.js';
 import { fitLogistic, fitSoftmax, type Group } from './lib/fit.js';
 
 const RATES = [0, 0.1, 0, 0.2, 0, 0.3, 0, 0.45, 0.6];
@@ -44,7 +45,22 @@ interface Sample {
   gold: Array<{ start: number; end: number; original: string }>;
 }
 
+/** Least association (log10) of a fixed term for the paper-mill spinner: "a b" ten times likelier than chance. */
+const TERM_ASSOCIATION = 1;
+
+/** Word pairs a paper mill would spin as a term: strong collocations of the engine's language models. */
+function termTest(): (a: string, b: string) => boolean {
+  const { model } = loadEngineModel({});
+  const coll = buildCollocations(model);
+  return (a, b) => {
+    const x = model.id(a);
+    const y = model.id(b);
+    return x >= 0 && y >= 0 && coll.association(x, y) >= TERM_ASSOCIATION;
+  };
+}
+
 function samples(): { train: Sample[]; valid: Sample[] } {
+  const isTerm = termTest();
   const docs = brownDocs({ docWords: 250 }).filter((d) => isTrainingFile(d.id.split('#')[0]));
   // Deterministic interleave so both sets span all genres.
   const train: Sample[] = [];
@@ -63,11 +79,15 @@ function samples(): { train: Sample[]; valid: Sample[] } {
     // thesaurus's first entries (sqrt(frequency / (1 + rank))), which matches the rank at which real
     // spinners' choices sit in the original's list (median about a fifth of the way down).
     const mode = Math.floor(i / RATES.length) % 3;
+    // A third of the spun documents in blocks are spun as paper mills do, fixed terms first, both words
+    // ("breast cancer" → "bosom disease"), so the collocation channel is fitted on what it is for.
+    const mill = Math.floor(i / (3 * RATES.length)) % 3 === 2;
     const spun = simulateSpin(d.text, {
       seed: 1000 + i,
       rate,
       pairs: 'any',
       weight: mode === 0 ? undefined : mode === 1 ? frequency : thesaurusOrder,
+      isTerm: mill ? isTerm : undefined,
     });
     target.push({
       text: spun.text,
@@ -80,7 +100,8 @@ function samples(): { train: Sample[]; valid: Sample[] } {
 
 /** One softmax group per word position: keep, or the candidates, with the gold reading as target. */
 function collectGroups(weights: Weights, data: readonly Sample[]): { groups: Group[]; stats: string } {
-  const engine = createEngine({ lexiconHoldout: 'exclude', weights, features: true });
+  // Every channel on, so every feature is fitted (collocations are off by default).
+  const engine = createEngine({ lexiconHoldout: 'exclude', weights, features: true, collocations: true });
   const groups: Group[] = [];
   let substituted = 0;
   let exact = 0;
@@ -88,19 +109,44 @@ function collectGroups(weights: Weights, data: readonly Sample[]): { groups: Gro
   for (const s of data) {
     const a = engine.detector.analyse(s.text, {}, true);
     for (const { lattice } of a.sentences) {
+      const tokenOf = (q: number) => a.tokens[lattice.tokens[q]];
+      const goldAt = (q: number) => {
+        const t = tokenOf(q);
+        return s.gold.find((g) => g.start < t.end && g.end > t.start);
+      };
+      /**
+       * Whether a substitution edge reads [e.start, e.end) exactly as the original text had it: the gold
+       * originals for the substituted stretches it covers (none may cross its ends), the observed words
+       * elsewhere. A phrase edge ("neural network" over "neural organization") can be right at a position
+       * that was itself left alone.
+       */
+      const restores = (e: (typeof lattice.startingAt)[number][number]): boolean => {
+        if (!e.template) return false;
+        const first = tokenOf(e.start);
+        const last = tokenOf(e.end - 1);
+        const words: string[] = [];
+        let changed = false;
+        for (let q = e.start; q < e.end; q++) {
+          const t = tokenOf(q);
+          const g = goldAt(q);
+          if (!g) words.push(t.norm);
+          else {
+            if (g.start < first.start || g.end > last.end) return false;
+            changed = true;
+            if (g.start === t.start) words.push(g.original);
+          }
+        }
+        return changed && words.join(' ') === e.template.surface;
+      };
       lattice.startingAt.forEach((edges, p) => {
-        const tok = a.tokens[lattice.tokens[p]];
-        const gold = s.gold.find((g) => g.start < tok.end && g.end > tok.start);
+        const tok = tokenOf(p);
+        const gold = goldAt(p);
         let target: boolean[];
-        if (!gold) target = edges.map((e) => e.template === null);
-        else if (gold.start !== tok.start)
-          return; // inside a substituted phrase: decided where it starts
+        if (gold && gold.start !== tok.start) return; // inside a substituted phrase: decided where it starts
+        const hit = edges.map(restores);
+        if (!gold) target = edges.map((e, k) => e.template === null || hit[k]);
         else {
           substituted++;
-          const endOf = (e: (typeof edges)[number]) => a.tokens[lattice.tokens[e.end - 1]].end;
-          const hit = edges.map(
-            (e) => e.template !== null && endOf(e) === gold.end && e.template.surface === gold.original,
-          );
           if (hit.some(Boolean)) {
             exact++;
             target = hit;
@@ -119,16 +165,25 @@ function main(): void {
   const t0 = Date.now();
   const { train, valid } = samples();
   log(`training docs ${train.length}, validation docs ${valid.length}`);
-  let weights = defaultWeights();
-  for (let round = 1; round <= 2; round++) {
+  // `--only f1,f2`: fit just the named features (ones added since the last full fit), starting from the
+  // shipped weights with every other feature fixed; calibration and document model are refitted as usual.
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : [];
+  for (const name of only) if (!FEATURES.includes(name as never)) throw new Error(`unknown feature ${name}`);
+  const start = only.length > 0 ? loadWeights() : defaultWeights();
+  let weights = start;
+  const fixed = only.length > 0 ? FEATURES.flatMap((name, i) => (only.includes(name) ? [] : [i])) : undefined;
+  const rounds = only.length > 0 ? 1 : 2;
+  for (let round = 1; round <= rounds; round++) {
     const { groups, stats } = collectGroups(weights, train);
     log(`round ${round}: ${stats}`);
-    const w = fitSoftmax(groups, weights.w, { l2: 1e-3, iterations: 400, lr: 0.05, log });
+    const iterations = only.length > 0 ? 150 : 400;
+    const w = fitSoftmax(groups, weights.w, { l2: 1e-3, iterations, lr: 0.05, log, fixed });
     weights = { ...weights, w };
   }
   log(FEATURES.map((name, i) => `${name}=${weights.w[i].toFixed(3)}`).join(' '));
 
-  // Confidence calibration and document model on validation docs, decoded exactly as `check` does.
+  // Confidence calibration and document model on validation docs, decoded exactly as the default `check` does.
   const engine = createEngine({
     lexiconHoldout: 'exclude',
     weights: { ...weights, confidence: { a: 1, b: 0 } },
@@ -166,8 +221,13 @@ function main(): void {
       thresholds: { suspicious: 0.5, spun: 0.9 },
     },
     trainedOn:
-      `scripts/train-weights.ts: ${train.length} + ${valid.length} Brown documents (files with number % 3 == 0), ` +
-      `spin rates ${[...new Set(RATES)].join('/')}, lexicon held-out slice excluded; lm weight fitted (feature ${F.lm})`,
+      only.length > 0
+        ? `${start.trainedOn ?? 'earlier weights'}; then only ${only.join(', ')} fitted with the other weights fixed, ` +
+          `calibration and document model refitted, on ${train.length} + ${valid.length} documents ` +
+          `of which a third of the spun ones were spun terms first (paper-mill mode)`
+        : `scripts/train-weights.ts: ${train.length} + ${valid.length} Brown documents (files with number % 3 == 0), ` +
+          `spin rates ${[...new Set(RATES)].join('/')}, a third of the spun ones terms first (paper-mill mode), ` +
+          `lexicon held-out slice excluded; lm weight fitted (feature ${F.lm})`,
   };
   writeFileSync(dataPath(WEIGHTS_FILE), `${JSON.stringify(out, null, 2)}\n`);
   log(`wrote ${dataPath(WEIGHTS_FILE)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -7,6 +7,7 @@ import { UnspinError } from './errors.js';
 import { analyze, inflectPhrase, loadLexicon } from './lexicon/index.js';
 import { loadTerms, type TermIndex } from './lexicon/terms.js';
 import type { HoldoutMode } from './lexicon/types.js';
+import { collocationsOf } from './lm/collocations.js';
 import { loadEngineModel } from './lm/index.js';
 import type { CheckOptions, CheckResult, Edit, RestoreResult } from './types.js';
 
@@ -26,6 +27,12 @@ export interface EngineOptions extends DetectorConfig {
   terms?: boolean;
   /** Fixed interpolation weights (general, technical if used, then `lm`); default: adapted per document. */
   lmWeights?: number[];
+  /**
+   * Propose the language model's collocations ("neural network") as originals of word pairs that a
+   * spinner may have replaced together ("neural organization"). Default off: on the development cases it
+   * adds little (see README, Limits) and costs about a fifth more time and some memory.
+   */
+  collocations?: boolean;
 }
 
 /** The loaded models plus the stage functions; create once, reuse for every text. */
@@ -47,10 +54,25 @@ export function loadWeights(path = dataPath(WEIGHTS_FILE)): Weights {
   } catch (err) {
     throw new UnspinError('BAD_MODEL', `cannot read weights ${path}: ${(err as Error).message}`);
   }
-  if (parsed.version !== 1 || !Array.isArray(parsed.w) || parsed.w.length !== NUM_FEATURES) {
-    throw new UnspinError('BAD_MODEL', `weights ${path} do not match this version of unspin`);
+  return checkWeights(parsed, `weights ${path}`);
+}
+
+/**
+ * Weights fit for this version: features are only ever appended, so weights fitted before a feature
+ * existed give it weight 0 (a copy is padded); anything else that does not fit is an error, not NaN scores.
+ */
+export function checkWeights(weights: Weights, what = 'weights'): Weights {
+  const w = weights?.w;
+  if (
+    weights?.version !== 1 ||
+    !Array.isArray(w) ||
+    w.length > NUM_FEATURES ||
+    !w.every((x) => typeof x === 'number' && Number.isFinite(x))
+  ) {
+    throw new UnspinError('BAD_MODEL', `${what} do not match this version of unspin`);
   }
-  return parsed;
+  if (w.length === NUM_FEATURES) return weights;
+  return { ...weights, w: [...w, ...new Array<number>(NUM_FEATURES - w.length).fill(0)] };
 }
 
 /** Apply findings as edits, right to left so earlier offsets stay valid. */
@@ -73,12 +95,13 @@ function loadShippedTerms(): TermIndex | undefined {
 export function createEngine(options: EngineOptions = {}): Engine {
   const { model: lm, adapt } = loadEngineModel(options);
   const lexicon = loadLexicon(undefined, { holdout: options.lexiconHoldout ?? 'include' });
-  const weights = options.weights ?? loadWeights();
+  const weights = options.weights ? checkWeights(options.weights, 'options.weights') : loadWeights();
   // Frequencies are computed over the full synonym lists, so in 'exclude' mode they include the
   // held-out tenth of pairs: a normaliser, not a pair the engine can propose.
   const frequencies = loadFrequencies(lexicon.size, lexicon.info.inputsSha256);
   const detector = new Detector(lm, lexicon, { analyze, inflectPhrase }, weights, options, frequencies);
   if (options.terms ?? options.technical !== false) detector.source.useTerms(loadShippedTerms());
+  if (options.collocations) detector.source.useCollocations(collocationsOf(lm));
   const check = (text: string, opts?: CheckOptions) => {
     adapt?.(text);
     return detector.check(text, opts);

@@ -132,6 +132,30 @@ describe('simulateSpin', () => {
     expect(r.text).toContain('Two ');
   });
 
+  it('spins fixed two-word terms first, both words at once, as one span', () => {
+    const isTerm = (a: string, b: string) => (a === 'quick' && b === 'dog') || (a === 'big' && b === 'dogs');
+    const r = simulateSpin(TEXT, {
+      seed: 11,
+      rate: 0.15,
+      resources: toy,
+      numbers: false,
+      fillers: false,
+      spelling: false,
+      isTerm,
+    });
+    const terms = r.spans.filter((s) => s.kind === 'term');
+    expect(terms.map((s) => s.original)).toEqual(['quick dog', 'Big dogs']);
+    const [quick, big] = terms;
+    expect(quick.text).toMatch(/^(fast|rapid) (hound|canine)$/);
+    expect(big.text).toMatch(/^(Large|Huge|Zesty) (hound|canine)s$/);
+    expect(undo(r.text, r.spans)).toBe(TEXT);
+    // Terms are drawn before other units: at this low rate they are all that is spun.
+    expect(r.spans.every((s) => s.kind === 'term')).toBe(true);
+    // Without isTerm the same words are single-word units.
+    const plain = simulateSpin(TEXT, { seed: 11, rate: 1, resources: toy, numbers: false, fillers: false });
+    expect(plain.spans.some((s) => s.kind === 'term')).toBe(false);
+  });
+
   it('draws held-out pairs only in out-of-lexicon mode', () => {
     const inLex = simulateSpin(TEXT, { seed: 5, rate: 1, resources: toy, pairs: 'in-lexicon' });
     const outLex = simulateSpin(TEXT, { seed: 5, rate: 1, resources: toy, pairs: 'out-of-lexicon' });

@@ -74,6 +74,7 @@ describe('help, version, usage errors', () => {
       '--quiet',
       '--no-color',
       '--jsonl',
+      '--collocations',
     ]) {
       expect(r.stdout).toContain(flag);
     }
@@ -256,6 +257,16 @@ describe('check', () => {
     const report = JSON.parse(r.stdout);
     const anyFlagged = report.files.some((f: { verdict: string }) => f.verdict !== 'clean');
     expect(r.code).toBe(anyFlagged ? 1 : 0);
+  });
+
+  it('check and restore take --collocations', async () => {
+    writeFileSync(file('food.txt'), 'They had quick food for dinner again and felt bad about it.\n');
+    const r = await run(['check', '-f', 'json', '--no-technical', '--collocations', file('food.txt')]);
+    expect([0, 1]).toContain(r.code);
+    expect(JSON.parse(r.stdout).files[0].words).toBe(12);
+    const restored = await run(['restore', '--no-technical', '--collocations', file('food.txt')]);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout.split(' ').length).toBeGreaterThan(8);
   });
 
   it('json output has exactly the documented keys, in order', async () => {

@@ -5,10 +5,11 @@
  */
 import type { Engine } from '../engine.js';
 
-/** Language-model choices from the command line (`--lm`, `--no-technical`). */
+/** Engine choices from the command line (`--lm`, `--no-technical`, `--collocations`). */
 export interface CliEngineOptions {
   lm?: string[];
   technical?: boolean;
+  collocations?: boolean;
 }
 
 let engine: Promise<Engine> | undefined;
@@ -16,7 +17,11 @@ let options: CliEngineOptions = {};
 
 /** Set the options the engine is created with; call before the first `getEngine()`. */
 export function configureEngine(opts: CliEngineOptions): void {
-  options = { lm: opts.lm && opts.lm.length > 0 ? [...opts.lm] : undefined, technical: opts.technical };
+  options = {
+    lm: opts.lm && opts.lm.length > 0 ? [...opts.lm] : undefined,
+    technical: opts.technical,
+    collocations: opts.collocations === true,
+  };
 }
 
 export function getEngine(): Promise<Engine> {

@@ -128,6 +128,7 @@ export function buildProgram(io: CliIO, version: string, setExit: (code: number)
     .addOption(maxBytes())
     .addOption(lmFileOption())
     .option('--no-technical', 'do not use the shipped technical-English model')
+    .option('--collocations', 'also read word pairs as collocations of the language models (slower)')
     .addHelpText('after', CHECK_HELP)
     .action(async (files, opts, cmd) => {
       if (opts.jsonl && cmd.getOptionValueSource('format') === 'cli' && opts.format !== 'json') {
@@ -151,6 +152,7 @@ export function buildProgram(io: CliIO, version: string, setExit: (code: number)
     .addOption(maxBytes())
     .addOption(lmFileOption())
     .option('--no-technical', 'do not use the shipped technical-English model')
+    .option('--collocations', 'also read word pairs as collocations of the language models (slower)')
     .addHelpText('after', RESTORE_HELP)
     .action(async (file, opts) => {
       configureEngine(opts);

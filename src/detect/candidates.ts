@@ -10,14 +10,33 @@
 import type { TermIndex } from '../lexicon/terms.js';
 import type { Lexicon } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
+import type { CollocationIndex } from '../lm/collocations.js';
 import type { LanguageModel } from '../lm/types.js';
 import { FILLER_RULES, numberWord, STOPWORDS, spellingVariants } from './channels.js';
 import { F, NUM_FEATURES, staticScore } from './features.js';
 import type { FrequencyTable } from './frequencies.js';
 
 /** The channel that proposes a candidate. */
-export const KIND = { keep: 0, thesaurus: 1, number: 2, filler: 3, spelling: 4, user: 5, term: 6 } as const;
-export const KIND_NAMES = ['keep', 'thesaurus', 'number', 'filler', 'spelling', 'user', 'term'] as const;
+export const KIND = {
+  keep: 0,
+  thesaurus: 1,
+  number: 2,
+  filler: 3,
+  spelling: 4,
+  user: 5,
+  term: 6,
+  collocation: 7,
+} as const;
+export const KIND_NAMES = [
+  'keep',
+  'thesaurus',
+  'number',
+  'filler',
+  'spelling',
+  'user',
+  'term',
+  'collocation',
+] as const;
 
 /** A document-independent candidate reading of an observed span. */
 export interface Template {
@@ -57,16 +76,27 @@ export interface CandidateConfig {
 
 const EMPTY: readonly Template[] = [];
 /**
- * Bounds of the per-span candidate cache. A template costs a few hundred bytes; 400,000 of them (the
- * candidates of some 10,000–15,000 distinct words, which serve most look-ups in news text since word
- * frequencies are Zipfian) keep the cache near 120 MB however long the text or batch.
+ * Bounds of each generation of the per-span candidate cache. A template with its strings costs several
+ * hundred bytes; two generations of at most 80,000 templates (the candidates of a few thousand distinct
+ * spans, which serve most look-ups in news text since word frequencies are Zipfian) keep the cache near
+ * 100 MB however long the text or batch.
  */
-const SPAN_CACHE_KEYS = 500_000;
-const SPAN_CACHE_TEMPLATES = 400_000;
+const SPAN_CACHE_KEYS = 150_000;
+const SPAN_CACHE_TEMPLATES = 80_000;
+/** Observed words whose single-word originals are kept for phrase channels (terms, collocations). */
+const WORD_OPTION_CACHE = 5_000;
+/** Most collocation readings proposed for one observed pair (the best by channel and context-free score). */
+const MAX_COLLOCATIONS = 16;
 
 export class CandidateSource {
-  private readonly spanCache = new Map<string, readonly Template[]>();
-  /** Templates held by `spanCache`: the cache is emptied past SPAN_CACHE_TEMPLATES to bound memory. */
+  /**
+   * Candidates per span text, in two generations: new entries go to `spanCache`; when it is full it becomes
+   * `spanCacheOld` (the previous old generation is dropped) and entries found there move back, so spans in
+   * steady use survive while memory stays bounded.
+   */
+  private spanCache = new Map<string, readonly Template[]>();
+  private spanCacheOld = new Map<string, readonly Template[]>();
+  /** Templates held by `spanCache` (the young generation). */
   private cachedTemplates = 0;
   private readonly lmIdCache = new Map<string, Int32Array>();
   private readonly keepCache = new Map<string, Float32Array>();
@@ -79,6 +109,9 @@ export class CandidateSource {
   /** Multiword terms proposed as phrase-level originals (see `useTerms`). */
   private terms: TermIndex | undefined;
   private readonly termOptionCache = new Map<string, ReadonlyMap<string, TermOption>>();
+  /** Collocations of the language model, proposed as originals of observed word pairs (see `useCollocations`). */
+  private collocations: CollocationIndex | undefined;
+  private readonly wordOptionCache = new Map<string, readonly WordOption[]>();
 
   constructor(
     readonly lm: LanguageModel,
@@ -99,9 +132,24 @@ export class CandidateSource {
    */
   useTerms(terms: TermIndex | undefined): void {
     this.terms = terms;
-    this.spanCache.clear();
-    this.cachedTemplates = 0;
+    this.clearSpanCache();
     this.termOptionCache.clear();
+  }
+
+  /**
+   * Propose the language model's collocations (src/lm/collocations.ts) as originals of observed word pairs
+   * that are not collocations themselves, when each word is the collocation's word or one it could have
+   * become; `undefined` turns this off.
+   */
+  useCollocations(index: CollocationIndex | undefined): void {
+    this.collocations = index;
+    this.clearSpanCache();
+  }
+
+  private clearSpanCache(): void {
+    this.spanCache.clear();
+    this.spanCacheOld = new Map();
+    this.cachedTemplates = 0;
   }
 
   /** Compute the frequency table for every entry (scripts/build-frequencies.ts ships it). */
@@ -204,9 +252,10 @@ export class CandidateSource {
     const user = this.userPairs.size > 0 ? this.userPairs.get(key) : undefined;
     let list = this.spanCache.get(key);
     if (!list) {
-      list = isNumber ? this.numberCandidates(key) : this.build(norms, key);
+      list = this.spanCacheOld.get(key) ?? (isNumber ? this.numberCandidates(key) : this.build(norms, key));
       if (this.spanCache.size >= SPAN_CACHE_KEYS || this.cachedTemplates >= SPAN_CACHE_TEMPLATES) {
-        this.spanCache.clear();
+        this.spanCacheOld = this.spanCache;
+        this.spanCache = new Map();
         this.cachedTemplates = 0;
       }
       this.spanCache.set(key, list);
@@ -257,6 +306,7 @@ export class CandidateSource {
       }
       this.addFillers(norms, drafts);
       if (this.terms) this.addTerms(norms, key, drafts);
+      if (this.collocations && norms.length === 2) this.addCollocations(norms, drafts);
     }
     // Rank before context is known by the channel score plus the context-free language-model score
     // of the original, the best guess of the local score without context. Drafts are ranked on the
@@ -352,7 +402,23 @@ export class CandidateSource {
     if (m) return m;
     const terms = this.terms!;
     const map = new Map<string, TermOption>([[norm, SAME_WORD]]);
+    for (const o of this.wordOptions(norm)) if (!o.same && terms.hasWord(o.surface)) map.set(o.surface, o);
+    m = map;
+    if (this.termOptionCache.size > 50_000) this.termOptionCache.clear();
+    this.termOptionCache.set(norm, m);
+    return m;
+  }
+
+  /**
+   * The observed word itself, then every single-word original it could stand for, re-inflected to its form
+   * (one entry per surface, the first analysis that reaches it), with the channel evidence of the swap.
+   */
+  private wordOptions(norm: string): readonly WordOption[] {
+    let list = this.wordOptionCache.get(norm);
+    if (list) return list;
+    const out: WordOption[] = [{ ...SAME_WORD, surface: norm, lmId: this.lm.id(norm) }];
     if (!STOPWORDS.has(norm)) {
+      const seen = new Set<string>([norm]);
       for (const a of this.analyses(norm)) {
         const id = this.lexicon.lookup(a.lemma);
         if (id < 0) continue;
@@ -361,8 +427,11 @@ export class CandidateSource {
           if (text.includes(' ')) continue;
           const surface =
             a.form === 'base' ? text : this.morph.inflectPhrase(text, a.form, a.pos || o.pos || undefined);
-          if (map.has(surface) || !terms.hasWord(surface)) continue;
-          map.set(surface, {
+          if (seen.has(surface)) continue;
+          seen.add(surface);
+          out.push({
+            surface,
+            lmId: this.lm.id(surface),
             same: false,
             fanout: o.fanout,
             sources: o.sources,
@@ -373,10 +442,84 @@ export class CandidateSource {
         }
       }
     }
-    m = map;
-    if (this.termOptionCache.size > 50_000) this.termOptionCache.clear();
-    this.termOptionCache.set(norm, m);
-    return m;
+    list = out;
+    if (this.wordOptionCache.size >= WORD_OPTION_CACHE) this.wordOptionCache.clear();
+    this.wordOptionCache.set(norm, list);
+    return list;
+  }
+
+  /**
+   * Collocation candidates for an observed pair that is not a collocation itself: every collocation "a b"
+   * of the language model where a is the first observed word or an original it could stand for, b likewise
+   * for the second, and at least one differs. Channel features add up over the changed words as for terms;
+   * the context-free score is the pair's own log-probability (a's unigram plus log P(b | a)), not the sum of
+   * unigrams, since association is the whole point. The best MAX_COLLOCATIONS are kept.
+   */
+  private addCollocations(norms: readonly string[], out: Draft[]): void {
+    const index = this.collocations!;
+    const observed0 = this.lm.id(norms[0]);
+    const observed1 = this.lm.id(norms[1]);
+    if (observed0 >= 0 && observed1 >= 0 && !Number.isNaN(index.association(observed0, observed1))) return;
+    const first = this.wordOptions(norms[0]);
+    const second = this.wordOptions(norms[1]);
+    if (first.length <= 1 && second.length <= 1) return;
+    const secondById = new Map<number, WordOption>();
+    for (const o of second) if (o.lmId >= 0 && !secondById.has(o.lmId)) secondById.set(o.lmId, o);
+    const found: Draft[] = [];
+    const wLm = this.weights[F.lm];
+    const consider = (p0: WordOption, p1: WordOption, association: number) => {
+      if (p0.same && p1.same) return;
+      let fanout = 1;
+      let choice = 0;
+      let sources = 0;
+      let pos = 0;
+      let rank = -1;
+      for (const p of [p0, p1]) {
+        if (p.same) continue;
+        fanout *= Math.max(1, p.fanout);
+        choice += p.choice;
+        sources |= p.sources;
+        pos = p.pos;
+        rank = Math.max(rank, p.rank);
+      }
+      const surface = `${p0.surface} ${p1.surface}`;
+      const d = this.draft(
+        surface,
+        surface,
+        KIND.collocation,
+        2,
+        sources,
+        pos,
+        fanout,
+        rank,
+        choice,
+        association,
+      );
+      d.prior = this.lm.unigram(p0.lmId) + this.lm.unigram(p1.lmId) + association;
+      found.push(d);
+    };
+    for (const p0 of first) {
+      if (p0.lmId < 0) continue;
+      const n = index.countAfter(p0.lmId);
+      if (n === 0) continue;
+      // Walk the shorter side: the collocations of this first word, or the second word's options.
+      if (n <= 4 * secondById.size) {
+        index.forEachAfter(p0.lmId, (b, association) => {
+          const p1 = secondById.get(b);
+          if (p1) consider(p0, p1, association);
+        });
+      } else {
+        for (const [b, p1] of secondById) {
+          const association = index.association(p0.lmId, b);
+          if (!Number.isNaN(association)) consider(p0, p1, association);
+        }
+      }
+    }
+    if (found.length > MAX_COLLOCATIONS) {
+      found.sort((a, b) => b.score + wLm * b.prior - (a.score + wLm * a.prior));
+      found.length = MAX_COLLOCATIONS;
+    }
+    for (const d of found) out.push(d);
   }
 
   /** Language-model ids of a lexicon entry's text (cached per entry). */
@@ -407,6 +550,10 @@ export class CandidateSource {
     if (d.kind === KIND.filler) phi[F['kind.filler']] = 1;
     if (d.kind === KIND.spelling) phi[F['kind.spelling']] = 1;
     if (d.kind === KIND.user) phi[F['kind.user']] = 1;
+    if (d.kind === KIND.collocation) {
+      phi[F['kind.collocation']] = 1;
+      phi[F['sub.association']] = d.association;
+    }
   }
 
   private unigrams(lmIds: Int32Array): { uni: number; prior: number } {
@@ -434,10 +581,24 @@ export class CandidateSource {
     fanout: number,
     rank: number,
     choice: number,
+    association = 0,
   ): Draft {
     const lmIds = typeof lemma === 'number' ? this.entryLmIds(lemma) : this.lmIds(surface ?? lemma);
     const { uni, prior } = this.unigrams(lmIds);
-    const d: Draft = { surface, lemma, kind, spanWords, sources, pos, fanout, rank, choice, prior, score: 0 };
+    const d: Draft = {
+      surface,
+      lemma,
+      kind,
+      spanWords,
+      sources,
+      pos,
+      fanout,
+      rank,
+      choice,
+      association,
+      prior,
+      score: 0,
+    };
     this.fill(this.scratch, d, lmIds, uni);
     d.score = staticScore(this.weights, this.scratch);
     return d;
@@ -476,6 +637,12 @@ interface TermOption {
 
 const SAME_WORD: TermOption = { same: true, fanout: 1, sources: 0, pos: 0, rank: -1, choice: 0 };
 
+/** A word an observed word could stand for, by its surface and language-model id (-1 if unknown). */
+interface WordOption extends TermOption {
+  surface: string;
+  lmId: number;
+}
+
 /** A candidate before inflection: enough to rank it cheaply. */
 interface Draft {
   surface: string | undefined;
@@ -490,6 +657,8 @@ interface Draft {
   fanout: number;
   rank: number;
   choice: number;
+  /** Association of a collocation reading (0 for others). */
+  association: number;
   prior: number;
   score: number;
 }

@@ -34,6 +34,8 @@ export const FEATURES = [
   'kind.filler', // an inserted filler word
   'kind.spelling', // US/UK spelling swap
   'kind.user', // a pair supplied by the user
+  'kind.collocation', // a word pair read as a collocation of the language model (src/lm/collocations.ts)
+  'sub.association', // log10 association of that collocation (P(b | a) / P(b)); 0 for other readings
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];

@@ -149,6 +149,15 @@ class NgramBinModel implements NgramModel {
     return this.p2Low + this.p2[b] * this.p2Step + this.historyBackoff(h1, h2);
   }
 
+  forEachBigram(fn: (h1: number, w: number, logProb: number) => void): void {
+    if (this.order < 2) return;
+    for (let w = 0; w < this.vocabSize; w++) {
+      for (let b = this.uniChild[w], end = this.uniChild[w + 1]; b < end; b++) {
+        fn(this.w2[b], w, this.p2Low + this.p2[b] * this.p2Step);
+      }
+    }
+  }
+
   /** An upper bound of `logProb(w, h1, h2)` over every history (oovLogProb for an unknown word). */
   maxLogProb(w: number): number {
     if (!(w >= 0 && w < this.vocabSize)) return this.oovLogProb;

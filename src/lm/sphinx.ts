@@ -308,6 +308,19 @@ class SphinxTrieModel implements SphinxModel {
     return score * LOG_1_0001_TO_LOG10;
   }
 
+  forEachBigram(fn: (h1: number, w: number, logProb: number) => void): void {
+    const next = this.uniNext;
+    for (let w = 0; w < this.vocabSize; w++) {
+      for (let b = next[3 * w + 2], end = next[3 * w + 5]; b < end; b++) {
+        fn(
+          readBits(this.biBytes, b * this.biBits, this.wordMask),
+          w,
+          this.bigramProb(b) * LOG_1_0001_TO_LOG10,
+        );
+      }
+    }
+  }
+
   /** Index of bigram "h1 w" (stored under w), or -1. */
   private findBigram(w: number, h1: number): number {
     return this.biCache[this.bigramSlot(w, h1) + 2];

@@ -22,4 +22,9 @@ export interface LanguageModel {
   logProb(w: number, h1: number, h2: number): number;
   /** log10 unigram probability of w (oovLogProb for -1). */
   unigram(w: number): number;
+  /**
+   * Call `fn(h1, w, logProb)` for every stored bigram "h1 w" with its log10 P(w | h1) (optional: models
+   * that store n-grams explicitly provide it; collocation mining uses it).
+   */
+  forEachBigram?(fn: (h1: number, w: number, logProb: number) => void): void;
 }

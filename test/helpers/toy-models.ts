@@ -17,6 +17,13 @@ export function toyLm(unigrams: Record<string, number>, ngrams: Record<string, n
     id: (w) => ids.get(w) ?? -1,
     word: (i) => words[i],
     unigram: (i) => (i < 0 ? -7.5 : uni[i]),
+    forEachBigram(fn) {
+      for (const [key, value] of Object.entries(ngrams)) {
+        const parts = key.split(' ');
+        if (parts.length === 2 && ids.has(parts[0]) && ids.has(parts[1]))
+          fn(ids.get(parts[0])!, ids.get(parts[1])!, value);
+      }
+    },
     logProb(w, h1, h2) {
       if (w < 0) return -7.5;
       const tri = h2 >= 0 && h1 >= 0 ? ngrams[`${words[h2]} ${words[h1]} ${words[w]}`] : undefined;
