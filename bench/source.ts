@@ -161,6 +161,24 @@ interface BackendResult {
   conditions: ConditionResult[];
   /** Set on figures carried over from an earlier report (--only): the run that measured them. */
   measuredIn?: RunStamp;
+  /** Where the queries' wall time went besides this process's CPU (Linux; absent where unreadable). */
+  queryWaits?: QueryWaits;
+}
+
+/**
+ * Why a query's wall time can exceed its CPU time: the process waited for a CPU (other load on the
+ * machine), or for the server. Read from /proc: the main thread's run-queue wait (schedstat), the CPU
+ * seconds of the local postgres processes during the queries, and whether an autovacuum worker was
+ * working on this index's tables (sampled every 200 ms).
+ */
+interface QueryWaits {
+  /** Sums over all queries, in ms: wall time, the main thread's run time and its run-queue wait. */
+  wallTotalMs: number;
+  runTotalMs: number;
+  waitTotalMs: number;
+  serverCpuSeconds?: number;
+  /** Share of samples during the queries in which autovacuum worked on this index (PostgreSQL). */
+  autovacuumShare?: number;
 }
 
 /** When, at which commit and under which load a backend was measured. */
@@ -179,11 +197,47 @@ function quantile(sorted: readonly number[], q: number): number {
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Nanoseconds the main thread has run and waited on a run queue (schedstat), or undefined. */
+function schedstat(): { run: number; wait: number } | undefined {
+  try {
+    const f = readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    return { run: Number(f[0]), wait: Number(f[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples every 200 ms whether an autovacuum worker is working on a table of `schema`. */
+function sampleAutovacuum(admin: pg.Client, schema: string): { stop(): Promise<number> } {
+  let samples = 0;
+  let busy = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query LIKE $1",
+        [`%${schema}.%`],
+      );
+      samples++;
+      if (r.rows[0].n > 0) busy++;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples > 0 ? busy / samples : 0;
+    },
+  };
+}
+
 async function measure(
   index: SourceIndex,
   corpus: Corpus,
   backend: 'sqlite' | 'postgres',
   log: (s: string) => void,
+  pgWatch?: { admin: pg.Client; schema: string },
 ): Promise<BackendResult> {
   // The documents are made before the clock starts: the build rate is the index's, not the generator's.
   const docs = [...corpus.docs()];
@@ -214,7 +268,10 @@ async function measure(
   for (const d of corpus.queried.slice(0, 5)) await index.query(d.text);
   const times: number[] = [];
   const cpuTimes: number[] = [];
+  const breakdown: Array<{ wall: number; cpu: number; run: number; wait: number }> = [];
   const conditions: ConditionResult[] = [];
+  const queryServer0 = backend === 'postgres' ? localPostgresCpuSeconds() : undefined;
+  const autovacuum = pgWatch ? sampleAutovacuum(pgWatch.admin, pgWatch.schema) : undefined;
   for (const c of CONDITIONS) {
     let top1 = 0;
     let top5 = 0;
@@ -230,12 +287,22 @@ async function measure(
         pairs: c.pairs,
       });
       achieved += spun.achievedRate;
+      const w0 = schedstat();
       const c0 = process.cpuUsage();
       const q0 = performance.now();
       const m = await index.query(spun.text, { limit: 5 });
       times.push(performance.now() - q0);
       const cq = process.cpuUsage(c0);
+      const w1 = schedstat();
       cpuTimes.push((cq.user + cq.system) / 1000);
+      if (w0 !== undefined && w1 !== undefined) {
+        breakdown.push({
+          wall: times[times.length - 1],
+          cpu: cpuTimes[cpuTimes.length - 1],
+          run: (w1.run - w0.run) / 1e6,
+          wait: (w1.wait - w0.wait) / 1e6,
+        });
+      }
       const at = m.findIndex((x) => x.id === d.id);
       if (at === 0) top1++;
       if (at >= 0) top5++;
@@ -259,8 +326,28 @@ async function measure(
     });
     log(`  ${backend}: ${c.pairs} ${c.rate * 100}%: top-1 ${((top1 / n) * 100).toFixed(1)}%`);
   }
+  const autovacuumShare = await autovacuum?.stop();
+  for (const q of breakdown.sort((a, b) => b.wall - a.wall).slice(0, 5)) {
+    log(
+      `  ${backend}: slow query: wall ${r1(q.wall)} ms, process CPU ${r1(q.cpu)} ms, main thread ran ${r1(q.run)} ms and waited for a CPU ${r1(q.wait)} ms (schedstat; per query only approximate)`,
+    );
+  }
+  const queryServer1 = backend === 'postgres' ? localPostgresCpuSeconds() : undefined;
+  const wallTotalMs = times.reduce((a, b) => a + b, 0);
   times.sort((a, b) => a - b);
   cpuTimes.sort((a, b) => a - b);
+  const queryWaits: QueryWaits | undefined =
+    breakdown.length === times.length && breakdown.length > 0
+      ? {
+          wallTotalMs: Math.round(wallTotalMs),
+          runTotalMs: Math.round(breakdown.reduce((a, q) => a + q.run, 0)),
+          waitTotalMs: Math.round(breakdown.reduce((a, q) => a + q.wait, 0)),
+          ...(queryServer0 !== undefined && queryServer1 !== undefined
+            ? { serverCpuSeconds: r1(queryServer1 - queryServer0) }
+            : {}),
+          ...(autovacuumShare !== undefined ? { autovacuumShare: r3(autovacuumShare) } : {}),
+        }
+      : undefined;
   const summary = (xs: number[]) => ({
     p50: r1(quantile(xs, 0.5)),
     p90: r1(quantile(xs, 0.9)),
@@ -285,6 +372,7 @@ async function measure(
     queryMs: summary(times),
     queryCpuMs: summary(cpuTimes),
     conditions,
+    ...(queryWaits ? { queryWaits } : {}),
   };
 }
 
@@ -376,6 +464,22 @@ function render(report: SourceReport): string {
       `| index size | ${(b.bytes / 2 ** 20).toFixed(0)} MiB, ${b.bytesPerDocument.toLocaleString('en-US')} bytes per document (text included) | | reported |`,
       '',
     );
+    const w = b.queryWaits;
+    if (w) {
+      const sec = (ms: number) => (ms / 1000).toFixed(1);
+      lines.push(
+        `Where the queries' wall time went (sums over all queries, from /proc; the scheduler's figures are approximate): ` +
+          `${sec(w.wallTotalMs)} s on the clock; the process's main thread ran ${sec(w.runTotalMs)} s and waited ` +
+          `${sec(w.waitTotalMs)} s for a CPU (run queue: other load on the machine).` +
+          (w.serverCpuSeconds !== undefined
+            ? ` The local postgres processes used ${w.serverCpuSeconds} CPU seconds during the queries` +
+              (w.autovacuumShare !== undefined
+                ? `; autovacuum was working on this index's tables in ${pct(w.autovacuumShare)} of 200 ms samples.`
+                : '.')
+            : ''),
+        '',
+      );
+    }
   }
   if (!report.backends.some((b) => b.backend === 'postgres')) {
     lines.push('PostgreSQL: not measured in this run (no database URL given).', '');
@@ -448,7 +552,7 @@ async function main(): Promise<void> {
     await admin.connect();
     try {
       const index = await openIndex(url.toString(), { create: true, lexicon: 'exclude' });
-      backends.push(await measure(index, corpus, 'postgres', log));
+      backends.push(await measure(index, corpus, 'postgres', log, { admin, schema }));
       await index.close();
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -21,7 +21,7 @@ import { FormTable } from '../src/source/forms.js';
 import { hashString } from '../src/source/hash.js';
 import { openIndex } from '../src/source/index.js';
 import { DEFAULT_LSH, documentWindows, windowBands } from '../src/source/minhash.js';
-import { arrayLiteral } from '../src/source/pg-store.js';
+import { copyRows } from '../src/source/pg-store.js';
 import { scanTokens, T_NUMBER, T_PUNCT, T_SYMBOL, T_WORD } from '../src/source/scan.js';
 import { BandRows } from '../src/source/store.js';
 import { tokenize } from '../src/text/tokenize.js';
@@ -308,7 +308,7 @@ describe('fingerprint gives what featurize gives', () => {
 });
 
 describe('storage helpers of the write path', () => {
-  it('writes PostgreSQL array literals of large integers exactly', () => {
+  it('writes the COPY lines of large integers exactly', () => {
     const values = [
       0,
       7,
@@ -319,9 +319,12 @@ describe('storage helpers of the write path', () => {
       31 * 2 ** 32 + 4_294_967_295,
       2 ** 53 - 1,
     ];
-    expect(arrayLiteral(Float64Array.from(values), values.length)).toBe(`{${values.map(String).join(',')}}`);
-    expect(arrayLiteral(Float64Array.from(values), 2)).toBe('{0,7}');
-    expect(arrayLiteral(new Float64Array(0), 0)).toBe('{}');
+    const cids = values.map((_, i) => 1000 * i + 1);
+    expect(copyRows(Float64Array.from(values), Float64Array.from(cids), values.length)).toBe(
+      values.map((v, i) => `${v}\t${cids[i]}\n`).join(''),
+    );
+    expect(copyRows(Float64Array.from(values), Float64Array.from(values), 2)).toBe('0\t0\n7\t7\n');
+    expect(copyRows(new Float64Array(0), new Float64Array(0), 0)).toBe('');
   });
 
   it('sorts and de-duplicates the band rows of a batch', () => {
