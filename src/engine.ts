@@ -30,7 +30,7 @@ export interface EngineOptions extends DetectorConfig {
   /**
    * Propose the language model's collocations ("neural network") as originals of word pairs that a
    * spinner may have replaced together ("neural organization"). Default off: on the development cases it
-   * adds little (see README, Limits) and costs about a fifth more time and some memory.
+   * adds little and costs a quarter to a third more CPU time and about 170 MB (see README, How it works).
    */
   collocations?: boolean;
 }

@@ -84,7 +84,7 @@ const EMPTY: readonly Template[] = [];
  */
 const SPAN_CACHE_KEYS = 250_000;
 const SPAN_CACHE_TEMPLATES = 200_000;
-/** Observed words whose single-word originals are kept for phrase channels (terms, collocations). */
+/** Observed words whose single-word originals are kept for the collocation channel. */
 const WORD_OPTION_CACHE = 5_000;
 /** Most collocation readings proposed for one observed pair (the best by channel and context-free score). */
 const MAX_COLLOCATIONS = 16;
@@ -376,24 +376,12 @@ export class CandidateSource {
     const options = norms.map((w) => this.termOptions(w));
     if (options.every((o) => o.size <= 1)) return;
     for (const m of terms.match(options)) {
-      let changed = 0;
-      let fanout = 1;
-      let choice = 0;
-      let sources = 0;
-      let pos = 0;
-      let rank = -1;
-      for (const p of m.picks) {
-        if (p.same) continue;
-        changed++;
-        fanout *= Math.max(1, p.fanout);
-        choice += p.choice;
-        sources |= p.sources;
-        pos = p.pos;
-        rank = Math.max(rank, p.rank);
-      }
-      if (changed === 0) continue;
+      const c = combinePicks(m.picks);
+      if (c.changed === 0) continue;
       const surface = terms.text(m.term);
-      out.push(this.draft(surface, surface, KIND.term, norms.length, sources, pos, fanout, rank, choice));
+      out.push(
+        this.draft(surface, surface, KIND.term, norms.length, c.sources, c.pos, c.fanout, c.rank, c.choice),
+      );
     }
   }
 
@@ -422,10 +410,15 @@ export class CandidateSource {
     let list = this.wordOptionCache.get(norm);
     if (list) return list;
     const out: WordOption[] = [{ ...SAME_WORD, surface: norm, lmId: this.lm.id(norm) }];
+    // `fn` is called right after `want` accepted the same surface: look its id up once.
+    let lmId = -1;
     this.forEachWordOrigin(
       norm,
-      (surface) => this.lm.id(surface) >= 0,
-      (surface, option) => out.push({ ...option, surface, lmId: this.lm.id(surface) }),
+      (surface) => {
+        lmId = this.lm.id(surface);
+        return lmId >= 0;
+      },
+      (surface, option) => out.push({ ...option, surface, lmId }),
     );
     list = out;
     if (this.wordOptionCache.size >= WORD_OPTION_CACHE) this.wordOptionCache.clear();
@@ -489,30 +482,18 @@ export class CandidateSource {
     const wLm = this.weights[F.lm];
     const consider = (p0: WordOption, p1: WordOption, association: number) => {
       if (p0.same && p1.same) return;
-      let fanout = 1;
-      let choice = 0;
-      let sources = 0;
-      let pos = 0;
-      let rank = -1;
-      for (const p of [p0, p1]) {
-        if (p.same) continue;
-        fanout *= Math.max(1, p.fanout);
-        choice += p.choice;
-        sources |= p.sources;
-        pos = p.pos;
-        rank = Math.max(rank, p.rank);
-      }
+      const c = combinePicks([p0, p1]);
       const surface = `${p0.surface} ${p1.surface}`;
       const d = this.draft(
         surface,
         surface,
         KIND.collocation,
         2,
-        sources,
-        pos,
-        fanout,
-        rank,
-        choice,
+        c.sources,
+        c.pos,
+        c.fanout,
+        c.rank,
+        c.choice,
         association,
       );
       d.prior = this.lm.unigram(p0.lmId) + this.lm.unigram(p1.lmId) + association;
@@ -656,6 +637,36 @@ interface TermOption {
 }
 
 const SAME_WORD: TermOption = { same: true, fanout: 1, sources: 0, pos: 0, rank: -1, choice: 0 };
+
+/**
+ * The channel evidence of a multiword reading, summed over the words that changed (the same words add
+ * nothing): fan-outs multiply, choice log-probabilities add, the rank is the worst one.
+ */
+function combinePicks(picks: readonly TermOption[]): {
+  changed: number;
+  fanout: number;
+  choice: number;
+  sources: number;
+  pos: number;
+  rank: number;
+} {
+  let changed = 0;
+  let fanout = 1;
+  let choice = 0;
+  let sources = 0;
+  let pos = 0;
+  let rank = -1;
+  for (const p of picks) {
+    if (p.same) continue;
+    changed++;
+    fanout *= Math.max(1, p.fanout);
+    choice += p.choice;
+    sources |= p.sources;
+    pos = p.pos;
+    rank = Math.max(rank, p.rank);
+  }
+  return { changed, fanout, choice, sources, pos, rank };
+}
 
 /** A word an observed word could stand for, by its surface and language-model id (-1 if unknown). */
 interface WordOption extends TermOption {
