@@ -25,6 +25,7 @@ import { copyRows } from '../src/source/pg-store.js';
 import { scanTokens, T_NUMBER, T_PUNCT, T_SYMBOL, T_WORD } from '../src/source/scan.js';
 import { BandRows } from '../src/source/store.js';
 import { tokenize } from '../src/text/tokenize.js';
+import { variedText } from './helpers/varied-text.js';
 
 let dir: string;
 beforeAll(() => {
@@ -64,140 +65,6 @@ function expectSameTokens(text: string): number {
   const fast = walked(text);
   if (fast.join('\n') !== ref.join('\n')) expect(fast).toEqual(ref);
   return ref.length;
-}
-
-/** Varied text: every token kind and rule of tokenize, in random order (seeded; as in lm-build.test.ts). */
-function variedText(pieces: number): string {
-  const parts = [
-    'The',
-    'cat',
-    'SAT',
-    'McDonald',
-    'iPhone',
-    'Brand-New',
-    'don’t',
-    "don't",
-    'O’Brien',
-    'officials’',
-    "dogs'",
-    'Mr.',
-    'Dr.',
-    'etc.',
-    'Inc.',
-    'U.S.',
-    'e.g.',
-    'i.e.',
-    'Ph.D.',
-    'J.',
-    'No.',
-    'He',
-    'In',
-    'She',
-    '2',
-    '3.5',
-    '1,000',
-    '.5',
-    '3rd',
-    '1990s',
-    '5km',
-    '10%',
-    '3-year-old',
-    'http://example.com/a_(b)).',
-    'https://x.org',
-    'www.foo.org',
-    'ftp://f.net/x',
-    'a.b@c.com',
-    'example.com',
-    'Hello',
-    'how',
-    'What',
-    'Where',
-    'from',
-    'FTP',
-    'café',
-    'CAFÉ',
-    'Ünïcödé',
-    'naïve',
-    'e\u0301t\u00e9',
-    'co\u00adop',
-    'zero\u200bwidth',
-    'brand\u2010new',
-    'ǅemal',
-    'ΣΊΣΥΦΟΣ',
-    'İstanbul',
-    'straße',
-    'ﬁne',
-    '𝐀𝐁c',
-    '𝟏2',
-    '٣',
-    'x😀y',
-    '😀',
-    '👍🏽',
-    '\ud800',
-    '\udc00',
-    '.',
-    '!',
-    '?',
-    '...',
-    '…',
-    '?!',
-    ',',
-    ';',
-    ':',
-    '"',
-    '“',
-    '”',
-    '„',
-    '«',
-    '»',
-    '(',
-    ')',
-    '[',
-    ']',
-    "'",
-    '‘',
-    '’',
-    'ʼ',
-    '-',
-    '--',
-    '---',
-    '–',
-    '—',
-    '•',
-    '#',
-    '*',
-    '>',
-    '&',
-    '$',
-    '€',
-    '©',
-    '1.',
-    '2)',
-    '- ',
-    '* ',
-    '\n',
-    '\n',
-    '\n\n',
-    '\n \n',
-    '\r\n',
-    '\t',
-    '\u2028',
-    ' ',
-    ' ',
-    ' ',
-    ' ',
-  ];
-  let seed = 12345;
-  const rand = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 2 ** 32;
-  };
-  let out = '';
-  for (let i = 0; i < pieces; i++) {
-    out += parts[Math.floor(rand() * parts.length)];
-    if (rand() < 0.6) out += ' ';
-  }
-  return out;
 }
 
 /** Band hashes of a document through the reference path (featurize) and through the fast one. */

@@ -5,6 +5,7 @@
 
 import type { Lexicon } from '../lexicon/types.js';
 import type { LanguageModel } from '../lm/types.js';
+import { DEFAULT_SEGMENT_CHARS, forEachSegment, type Segment, segmentRanges } from '../text/segments.js';
 import { tokenize } from '../text/tokenize.js';
 import type { CheckOptions, CheckResult, Finding, Token } from '../types.js';
 import { CandidateSource, type Morphology } from './candidates.js';
@@ -14,7 +15,14 @@ import { documentFeatures, documentScore, verdictFor } from './docscore.js';
 import { F, type Weights } from './features.js';
 import { sentenceFindings, substitutionPosteriors } from './findings.js';
 import type { FrequencyTable } from './frequencies.js';
-import { buildLattice, type DocumentVocabulary, type Lattice, type LatticeOptions } from './lattice.js';
+import {
+  type BuildContext,
+  buildLattice,
+  type DocumentVocabulary,
+  type Lattice,
+  type LatticeOptions,
+} from './lattice.js';
+import { VocabularyBuilder } from './vocabulary.js';
 
 export interface DetectorConfig {
   /** Candidates kept per observed span before context (default 40). */
@@ -25,6 +33,8 @@ export interface DetectorConfig {
   minLocalPosterior?: number;
   /** Keep candidates' feature vectors so `analyse(…, training = true)` can be used to fit weights. */
   features?: boolean;
+  /** Length of the pieces a long text is decoded in (code units; src/text/segments.ts). */
+  segmentChars?: number;
 }
 
 export interface AnalysedSentence {
@@ -32,6 +42,7 @@ export interface AnalysedSentence {
 }
 
 export interface Analysis {
+  /** Every token of the text; empty when a long text was analysed piece by piece (`onSentence`). */
   tokens: Token[];
   sentences: AnalysedSentence[];
   words: number;
@@ -39,7 +50,7 @@ export interface Analysis {
 
 export interface Decoding {
   analysis: Analysis;
-  /** Every finding above the report floor, confidence calibrated but not thresholded. */
+  /** Every finding above the report floor and `floor`, confidence calibrated but not scaled by the document score. */
   findings: Finding[];
   /** Substitution posterior of each word position, in text order. */
   subs: number[];
@@ -52,6 +63,7 @@ export class Detector {
   readonly source: CandidateSource;
   private readonly lemmaCache = new Map<string, string[]>();
   private readonly latticeOptions: LatticeOptions;
+  private readonly segmentChars: number;
 
   constructor(
     readonly lm: LanguageModel,
@@ -76,6 +88,7 @@ export class Detector {
       perPosition: config.perPosition ?? 8,
       minLocalPosterior: config.minLocalPosterior ?? 0.002,
     };
+    this.segmentChars = config.segmentChars ?? DEFAULT_SEGMENT_CHARS;
   }
 
   /** Lemmas a word could stand for (cached: the same words recur across documents). */
@@ -91,37 +104,21 @@ export class Detector {
     return l;
   }
 
-  /** The document's own words, lemmas and short phrases. */
-  private vocabulary(tokens: readonly Token[]): DocumentVocabulary {
-    const words = new Set<string>();
-    const counts = new Map<string, number>();
-    for (const t of tokens) {
-      if (t.kind !== 'word') continue;
-      counts.set(t.norm, (counts.get(t.norm) ?? 0) + 1);
-      for (const l of this.lemmas(t.norm)) words.add(l);
-    }
-    let phrases: Set<string> | undefined;
-    return {
-      count: (norm: string) => counts.get(norm) ?? 0,
-      has: (x: string) => {
-        if (!x.includes(' ')) return words.has(x);
-        if (!phrases) {
-          phrases = new Set();
-          for (let i = 0; i < tokens.length; i++) {
-            let s = tokens[i].norm;
-            for (let j = i + 1; j < Math.min(tokens.length, i + 4); j++) {
-              if (tokens[j].kind !== 'word' || tokens[j].sentence !== tokens[i].sentence) break;
-              s += ` ${tokens[j].norm}`;
-              phrases.add(s);
-            }
-          }
-        }
-        return phrases.has(x);
-      },
-    };
+  /** The document's own words, lemmas and short phrases, collected from pieces of its tokens. */
+  private vocabularyOf(pieces: (add: (tokens: readonly Token[]) => void) => void): DocumentVocabulary {
+    const builder = new VocabularyBuilder((norm) => this.lemmas(norm));
+    pieces((tokens) => builder.add(tokens));
+    return builder.vocabulary();
   }
 
-  /** Tokenise and build every sentence's lattice (with full feature vectors when `training`). */
+  /**
+   * Tokenise and build every sentence's lattice (with full feature vectors when `training`).
+   *
+   * With `onSentence`, each lattice is handed over with the tokens it indexes and then dropped, and a long
+   * text is tokenised a paragraph-aligned piece at a time (src/text/segments.ts): the document's vocabulary
+   * is collected in a first pass over the pieces and the pieces are tokenised again to decode, so memory
+   * is bounded by one piece however long the text. Without it, every lattice and token is returned.
+   */
   analyse(
     text: string,
     options: CheckOptions = {},
@@ -131,19 +128,18 @@ export class Detector {
     if (training && !this.source.config.features) {
       throw new Error('analyse(…, training) needs a detector created with { features: true }');
     }
-    const { tokens, sentences } = tokenize(text);
     const protect = new Set((options.protect ?? []).map((p) => p.toLowerCase()));
-    const ctx = {
+    const ctxOf = (vocabulary: DocumentVocabulary) => ({
       lm: this.lm,
       source: this.source,
       weights: this.weights.w,
-      vocabulary: this.vocabulary(tokens),
+      vocabulary,
       protect,
       options: { ...this.latticeOptions, training },
-    };
+    });
     let words = 0;
     const out: AnalysedSentence[] = [];
-    this.source.withUserPairs(options.extraPairs, () => {
+    const decodeSegment = (ctx: BuildContext, { tokens, sentences }: Segment) => {
       for (const s of sentences) {
         const positions: number[] = [];
         for (let i = s.firstToken; i < s.endToken; i++) {
@@ -153,27 +149,38 @@ export class Detector {
         }
         if (positions.length === 0) continue;
         const lattice = buildLattice(ctx, tokens, positions);
-        // With a callback each lattice is handed over and dropped, so memory stays bounded by one
-        // sentence's lattice whatever the length of the text.
         if (onSentence) onSentence(lattice, tokens);
         else out.push({ lattice });
       }
+    };
+    return this.source.withUserPairs(options.extraPairs, () => {
+      const ranges = onSentence ? segmentRanges(text, this.segmentChars) : [];
+      if (ranges.length <= 1) {
+        const whole = tokenize(text);
+        decodeSegment(ctxOf(this.vocabularyOf((add) => add(whole.tokens))), whole);
+        return { tokens: whole.tokens, sentences: out, words };
+      }
+      const vocabulary = this.vocabularyOf((add) => forEachSegment(text, (seg) => add(seg.tokens), ranges));
+      const ctx = ctxOf(vocabulary);
+      forEachSegment(text, (seg) => decodeSegment(ctx, seg), ranges);
+      return { tokens: [], sentences: out, words };
     });
-    return { tokens, sentences: out, words };
   }
 
   /**
-   * Decode every sentence: all findings with their calibrated confidence (unthresholded) and the
-   * substitution posterior of every word position, from which the document score is computed.
+   * Decode every sentence: the findings whose calibrated confidence is at least `floor` (0: all of them)
+   * and the substitution posterior of every word position, from which the document score is computed.
    */
-  decode(text: string, options: CheckOptions = {}): Decoding {
+  decode(text: string, options: CheckOptions = {}, floor = 0): Decoding {
     const findings: Finding[] = [];
     const subs: number[] = [];
     const lmWeight = this.weights.w[F.lm];
     const analysis = this.analyse(text, options, false, (lattice, tokens) => {
       const decoded = decodeLattice(lattice, this.lm, lmWeight);
       for (const v of substitutionPosteriors(decoded)) subs.push(v);
-      findings.push(...sentenceFindings(text, tokens, lattice, decoded, this.weights.confidence));
+      for (const f of sentenceFindings(text, tokens, lattice, decoded, this.weights.confidence)) {
+        if (f.confidence >= floor) findings.push(f);
+      }
     });
     return { analysis, findings, subs, documentFeatures: documentFeatures(subs, analysis.words) };
   }
@@ -184,8 +191,10 @@ export class Detector {
    * score) yields no findings while a spun document keeps its span-level probabilities.
    */
   check(text: string, options: CheckOptions = {}): CheckResult {
-    const d = this.decode(text, options);
     const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+    // The document score is at most 1, so a finding below the threshold before scaling stays below it:
+    // such findings are dropped as they come (a long clean text would otherwise hold one per few words).
+    const d = this.decode(text, options, minConfidence);
     const score = documentScore(d.documentFeatures, this.weights.document);
     const findings: Finding[] = [];
     for (const f of d.findings) {
