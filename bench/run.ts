@@ -142,14 +142,15 @@ function charts(report: BenchReport): void {
       },
     ),
   );
-  if (report.speed.length) {
-    const sizes = report.speed.flatMap((s) =>
+  const scaled = report.speed.filter((s) => s.scaling.length > 0);
+  if (scaled.length) {
+    const sizes = scaled.flatMap((s) =>
       s.scaling.filter((p) => Number.isFinite(p.seconds)).map((p) => p.words),
     );
     writeFileSync(
       join(resultsDir, 'scaling.svg'),
       lineChart(
-        report.speed.map((s) => ({
+        scaled.map((s) => ({
           name: s.system,
           points: s.scaling
             .filter((p) => Number.isFinite(p.seconds))
@@ -269,6 +270,11 @@ async function main(): Promise<void> {
       log(`speed: ${system}`);
       speed.push(runSpeed({ system, docs: full ? 400 : 120, docWords: 300, sizes }));
     }
+    // Peak memory with V8's default heap growth, for comparison with the cap the CLI and server set.
+    log('speed: engine with the default heap growth (news documents only)');
+    speed.push(
+      runSpeed({ system: 'engine', docs: full ? 400 : 120, docWords: 300, sizes: [], defaultHeap: true }),
+    );
     seconds.speed = (performance.now() - t) / 1000;
   }
   seconds.total = (performance.now() - began) / 1000;
@@ -296,7 +302,7 @@ async function main(): Promise<void> {
           quality,
           clean.engine,
           real.engine,
-          speed.find((s) => s.system === 'engine'),
+          speed.find((s) => s.system === 'engine' && !s.defaultHeap),
         )
       : [],
   };

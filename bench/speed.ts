@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { limitHeapGrowth } from '../src/heap.js';
 import { brownChunks, brownDocs, isEvalFile, loadNewsDev } from './corpora.js';
 import { logLogSlope, quantile } from './metrics.js';
 import type { SystemName } from './resources.js';
@@ -22,6 +23,11 @@ export interface SpeedConfig {
   docWords: number;
   /** Single-text sizes (words) for the scaling curve. */
   sizes: readonly number[];
+  /**
+   * Leave V8's heap growth at its default instead of capping it as the CLI and server do
+   * (src/heap.ts `limitHeapGrowth`): a comparison row for peak memory.
+   */
+  defaultHeap?: boolean;
 }
 
 export interface SpeedResult {
@@ -46,10 +52,13 @@ export interface SpeedResult {
   peakRssMB: number;
   /** Whether the process was pinned to one core. */
   pinned: boolean;
+  /** Run with V8's default heap growth (see SpeedConfig.defaultHeap). */
+  defaultHeap?: boolean;
 }
 
 interface SpeedInput {
   system: SystemName;
+  defaultHeap?: boolean;
   docs: string[];
   sizes: Array<{ size: number; texts: string[] }>;
 }
@@ -74,6 +83,8 @@ function peakRssMB(): number {
 }
 
 async function child(input: SpeedInput): Promise<SpeedResult> {
+  // As the CLI and the server run (src/heap.ts), unless the default is what is being measured.
+  if (!input.defaultHeap) limitHeapGrowth();
   const t0 = performance.now();
   const { loadSystem } = await import('./resources.js');
   const system = loadSystem(input.system);
@@ -123,6 +134,7 @@ async function child(input: SpeedInput): Promise<SpeedResult> {
     scalingSlope: logLogSlope(scaling.map((p) => ({ x: p.words, y: p.seconds }))),
     peakRssMB: peakRssMB(),
     pinned: false,
+    defaultHeap: input.defaultHeap,
   };
 }
 
@@ -145,7 +157,7 @@ export function speedInput(cfg: SpeedConfig): SpeedInput {
     skip += size * count;
     return { size, texts };
   });
-  return { system: cfg.system, docs, sizes };
+  return { system: cfg.system, docs, sizes, defaultHeap: cfg.defaultHeap };
 }
 
 /** Texts above this size are timed in a child of their own, with a heap limit, so running out of memory there loses only that size. */
@@ -184,9 +196,12 @@ export function runSpeed(cfg: SpeedConfig): SpeedResult {
     const main = spawnChild({ ...input, sizes: small }, dir, 'main');
     for (const x of large) {
       try {
-        const r = spawnChild({ system: cfg.system, docs: [], sizes: [x] }, dir, `size-${x.size}`, [
-          `--max-old-space-size=${LARGE_TEXT_HEAP_MB}`,
-        ]);
+        const r = spawnChild(
+          { system: cfg.system, defaultHeap: cfg.defaultHeap, docs: [], sizes: [x] },
+          dir,
+          `size-${x.size}`,
+          [`--max-old-space-size=${LARGE_TEXT_HEAP_MB}`],
+        );
         main.scaling.push(...r.scaling);
         main.peakRssMB = Math.max(main.peakRssMB, r.peakRssMB);
       } catch (err) {

@@ -21,6 +21,7 @@ export {
   formatSarif,
   formatStylish,
 } from './formats/index.js';
+export { HEAP_GROWING_PERCENT, limitHeapGrowth } from './heap.js';
 export {
   type AlignedSpan,
   checkWithSource,

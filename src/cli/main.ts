@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { UnspinError } from '../errors.js';
 import { FORMATS, type FormatName } from '../formats/types.js';
+import { limitHeapGrowth } from '../heap.js';
 import { EXIT_ERROR, runCheck, runJsonl } from './check.js';
 import { configureEngine } from './engine.js';
 import { registerIndexCommands } from './index-cmd.js';
@@ -201,6 +202,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  limitHeapGrowth();
   // `unspin check big.txt | head` closes the pipe early: stop quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -12,9 +12,16 @@ import type { Lexicon } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
 import type { CollocationIndex } from '../lm/collocations.js';
 import type { LanguageModel } from '../lm/types.js';
+import { GenerationalCache } from './cache.js';
 import { FILLER_RULES, numberWord, STOPWORDS, spellingVariants } from './channels.js';
 import { F, NUM_FEATURES, staticScore } from './features.js';
 import type { FrequencyTable } from './frequencies.js';
+
+/**
+ * Language-model ids of a reading's words. A plain array of small integers: V8 stores it in about 56 bytes
+ * where a one-element Int32Array takes about 208, and the caches hold hundreds of thousands of them.
+ */
+export type LmIds = readonly number[];
 
 /** The channel that proposes a candidate. */
 export const KIND = {
@@ -45,7 +52,7 @@ export interface Template {
   /** The original's lemma or phrase (for matching the document's vocabulary). */
   lemma: string;
   /** Language-model ids of the surface words (-1 for words the model does not know). */
-  lmIds: Int32Array;
+  lmIds: LmIds;
   kind: number;
   /**
    * Static features (the `lm`, `sub.docHasOriginal` and `sub.capMid` slots are filled per document);
@@ -76,40 +83,40 @@ export interface CandidateConfig {
 
 const EMPTY: readonly Template[] = [];
 /**
- * Bounds of each generation of the per-span candidate cache. A template with its strings costs a few
- * hundred bytes; two generations of at most 200,000 templates (the candidates of some 10,000 distinct
- * spans, which serve most look-ups in news text since word frequencies are Zipfian) keep the cache to a
- * bounded size however long the text or batch. Smaller generations (80,000) cost about a tenth more time on
- * news documents without lowering peak memory (measured 2026-12-07 on 200 Brown news documents).
+ * Budgets of the candidate caches, per generation (src/detect/cache.ts keeps two). A template with its
+ * strings costs about a hundred bytes, an observed word's term options about 2 kB (27 options on average
+ * in news text), a word's language-model ids about 120 bytes and its keep score about 50. Word frequencies
+ * are Zipfian, so a few thousand entries serve most look-ups; the budgets keep all the caches to some
+ * 100 MB however long the text or batch.
  */
-const SPAN_CACHE_KEYS = 250_000;
-const SPAN_CACHE_TEMPLATES = 200_000;
+const SPAN_CACHE_COST = 200_000;
+const TERM_OPTION_WORDS = 8_000;
+const LM_ID_SURFACES = 60_000;
+const KEEP_WORDS = 30_000;
 /** Observed words whose single-word originals are kept for the collocation channel. */
 const WORD_OPTION_CACHE = 5_000;
 /** Most collocation readings proposed for one observed pair (the best by channel and context-free score). */
 const MAX_COLLOCATIONS = 16;
 
 export class CandidateSource {
-  /**
-   * Candidates per span text, in two generations: new entries go to `spanCache`; when it is full it becomes
-   * `spanCacheOld` (the previous old generation is dropped) and entries found there move back, so spans in
-   * steady use survive while memory stays bounded.
-   */
-  private spanCache = new Map<string, readonly Template[]>();
-  private spanCacheOld = new Map<string, readonly Template[]>();
-  /** Templates held by `spanCache` (the young generation). */
-  private cachedTemplates = 0;
-  private readonly lmIdCache = new Map<string, Int32Array>();
-  private readonly keepCache = new Map<string, Float32Array>();
+  /** Candidates per span text; a span costs one plus its number of templates. */
+  private readonly spanCache = new GenerationalCache<string, readonly Template[]>(
+    SPAN_CACHE_COST,
+    (list) => 1 + list.length,
+  );
+  private readonly lmIdCache = new GenerationalCache<string, LmIds>(LM_ID_SURFACES);
+  /** Weighted static score of keeping a word, and (training only) its feature vector. */
+  private readonly keepScoreCache = new GenerationalCache<string, number>(KEEP_WORDS);
+  private readonly keepCache = new GenerationalCache<string, Float32Array>(KEEP_WORDS);
   private readonly userPairs = new Map<string, string[]>();
   /** Per lexicon entry: log10 frequency (sum of its words' unigrams), and log10 of the summed frequency of its synonyms; NaN until needed. */
   private readonly entryLogFreq: Float32Array;
   private readonly synonymLogMass: Float32Array;
-  private readonly entryLm: Array<Int32Array | undefined>;
+  private readonly entryLm: Array<LmIds | undefined>;
   private readonly scratch = new Float32Array(NUM_FEATURES);
   /** Multiword terms proposed as phrase-level originals (see `useTerms`). */
   private terms: TermIndex | undefined;
-  private readonly termOptionCache = new Map<string, ReadonlyMap<string, TermOption>>();
+  private readonly termOptionCache = new GenerationalCache<string, TermChoices>(TERM_OPTION_WORDS);
   /** Collocations of the language model, proposed as originals of observed word pairs (see `useCollocations`). */
   private collocations: CollocationIndex | undefined;
   private readonly wordOptionCache = new Map<string, readonly WordOption[]>();
@@ -149,8 +156,6 @@ export class CandidateSource {
 
   private clearSpanCache(): void {
     this.spanCache.clear();
-    this.spanCacheOld = new Map();
-    this.cachedTemplates = 0;
   }
 
   /** Compute the frequency table for every entry (scripts/build-frequencies.ts ships it). */
@@ -182,35 +187,51 @@ export class CandidateSource {
   }
 
   /** Language-model ids for a lower-case surface string; hyphenated words the model lacks are split. */
-  lmIds(surface: string): Int32Array {
+  lmIds(surface: string): LmIds {
     let ids = this.lmIdCache.get(surface);
     if (ids) return ids;
-    const out: number[] = [];
-    for (const w of surface.split(' ')) {
-      const id = this.lm.id(w);
-      if (id >= 0 || !w.includes('-')) out.push(id);
-      else for (const part of w.split('-')) if (part) out.push(this.lm.id(part));
+    if (!surface.includes(' ') && !surface.includes('-')) ids = [this.lm.id(surface)];
+    else {
+      const out: number[] = [];
+      for (const w of surface.split(' ')) {
+        const id = this.lm.id(w);
+        if (id >= 0 || !w.includes('-')) out.push(id);
+        else for (const part of w.split('-')) if (part) out.push(this.lm.id(part));
+      }
+      // slice() gives an array of exactly this length (push leaves spare capacity for growth).
+      ids = out.slice();
     }
-    ids = Int32Array.from(out);
-    if (this.lmIdCache.size > 200_000) this.lmIdCache.clear();
     this.lmIdCache.set(surface, ids);
     return ids;
   }
 
-  /** Features of keeping an observed word (capitalisation is added per document). */
+  /**
+   * Features of keeping an observed word (capitalisation is added per document). Without `features` the
+   * vector is a scratch buffer, valid until the next call.
+   */
   keepFeatures(norm: string): Float32Array {
     let phi = this.keepCache.get(norm);
     if (phi) return phi;
-    phi = new Float32Array(NUM_FEATURES);
+    phi = this.config.features ? new Float32Array(NUM_FEATURES) : this.scratch.fill(0);
     phi[F.keep] = 1;
     const ids = this.lmIds(norm);
     phi[F['keep.obsUnigram']] = this.unigrams(ids).uni;
     phi[F['keep.obsOov']] = ids.includes(-1) ? 1 : 0;
     phi[F['keep.stopword']] = STOPWORDS.has(norm) ? 1 : 0;
     phi[F['keep.logOrigins']] = Math.log1p(this.originCount(norm));
-    if (this.keepCache.size > 200_000) this.keepCache.clear();
-    this.keepCache.set(norm, phi);
+    // Only training reads the vectors again; checking needs the score alone (keepScore caches it).
+    if (this.config.features) this.keepCache.set(norm, phi);
     return phi;
+  }
+
+  /** The weighted static score of keeping an observed word (capitalisation and repeats are added per document). */
+  keepScore(norm: string): number {
+    let s = this.keepScoreCache.get(norm);
+    if (s === undefined) {
+      s = staticScore(this.weights, this.keepFeatures(norm));
+      this.keepScoreCache.set(norm, s);
+    }
+    return s;
   }
 
   private originCount(norm: string): number {
@@ -253,14 +274,8 @@ export class CandidateSource {
     const user = this.userPairs.size > 0 ? this.userPairs.get(key) : undefined;
     let list = this.spanCache.get(key);
     if (!list) {
-      list = this.spanCacheOld.get(key) ?? (isNumber ? this.numberCandidates(key) : this.build(norms, key));
-      if (this.spanCache.size >= SPAN_CACHE_KEYS || this.cachedTemplates >= SPAN_CACHE_TEMPLATES) {
-        this.spanCacheOld = this.spanCache;
-        this.spanCache = new Map();
-        this.cachedTemplates = 0;
-      }
+      list = isNumber ? this.numberCandidates(key) : this.build(norms, key);
       this.spanCache.set(key, list);
-      this.cachedTemplates += list.length;
     }
     if (!user) return list;
     const extra: Template[] = [];
@@ -373,10 +388,10 @@ export class CandidateSource {
   private addTerms(norms: readonly string[], key: string, out: Draft[]): void {
     const terms = this.terms!;
     if (norms.length > terms.maxWords || terms.lookup(key) >= 0) return;
-    const options = norms.map((w) => this.termOptions(w));
-    if (options.every((o) => o.size <= 1)) return;
-    for (const m of terms.match(options)) {
-      const c = combinePicks(m.picks);
+    const choices = norms.map((w) => this.termOptions(w));
+    if (choices.every((c) => c.slots.size <= 1)) return;
+    for (const m of terms.match(choices.map((c) => c.slots))) {
+      const c = combinePicks(m.picks.map((slot, p) => optionAt(choices[p], slot)));
       if (c.changed === 0) continue;
       const surface = terms.text(m.term);
       out.push(
@@ -385,19 +400,25 @@ export class CandidateSource {
     }
   }
 
-  /** What an observed word could stand for inside a term: itself, and its single-word originals re-inflected. */
-  private termOptions(norm: string): ReadonlyMap<string, TermOption> {
+  /**
+   * What an observed word could stand for inside a term: itself (slot 0), and its single-word originals
+   * re-inflected, those some term has. Cached per word in packed form (see TermChoices).
+   */
+  private termOptions(norm: string): TermChoices {
     let m = this.termOptionCache.get(norm);
     if (m) return m;
     const terms = this.terms!;
-    const map = new Map<string, TermOption>([[norm, SAME_WORD]]);
+    const slots = new Map<string, number>([[norm, 0]]);
+    const evidence: number[] = [];
     this.forEachWordOrigin(
       norm,
       (surface) => terms.hasWord(surface),
-      (surface, option) => map.set(surface, option),
+      (surface, o) => {
+        slots.set(terms.word(surface), slots.size);
+        evidence.push(o.fanout, o.sources, o.pos, o.rank, o.choice);
+      },
     );
-    m = map;
-    if (this.termOptionCache.size > 50_000) this.termOptionCache.clear();
+    m = { slots, evidence: evidence.slice() };
     this.termOptionCache.set(norm, m);
     return m;
   }
@@ -524,7 +545,7 @@ export class CandidateSource {
   }
 
   /** Language-model ids of a lexicon entry's text (cached per entry). */
-  private entryLmIds(id: number): Int32Array {
+  private entryLmIds(id: number): LmIds {
     let ids = this.entryLm[id];
     if (!ids) {
       ids = this.lmIds(this.lexicon.text(id));
@@ -534,7 +555,7 @@ export class CandidateSource {
   }
 
   /** Write the static features of a candidate into `phi` (zeroed first). */
-  private fill(phi: Float32Array, d: Draft, lmIds: Int32Array, uni: number): void {
+  private fill(phi: Float32Array, d: Draft, lmIds: LmIds, uni: number): void {
     phi.fill(0);
     phi[F['sub.logFanout']] = -Math.log(Math.max(1, d.fanout));
     phi[F['sub.logChoice']] = d.choice;
@@ -557,7 +578,7 @@ export class CandidateSource {
     }
   }
 
-  private unigrams(lmIds: Int32Array): { uni: number; prior: number } {
+  private unigrams(lmIds: LmIds): { uni: number; prior: number } {
     let uni = 0;
     let prior = 0;
     for (const id of lmIds) {
@@ -637,6 +658,24 @@ interface TermOption {
 }
 
 const SAME_WORD: TermOption = { same: true, fanout: 1, sources: 0, pos: 0, rank: -1, choice: 0 };
+
+/**
+ * An observed word's options inside terms, packed for the cache (a Map of option objects cost about three
+ * times as much): `slots` maps each word it could stand for to a slot, 0 being the word itself, and
+ * `evidence` holds the channel evidence of slot k at (k - 1) * 5: fanout, sources, pos, rank, choice.
+ * The option words are the term index's own strings, so the cache holds no copies of them.
+ */
+interface TermChoices {
+  slots: ReadonlyMap<string, number>;
+  evidence: readonly number[];
+}
+
+function optionAt(c: TermChoices, slot: number): TermOption {
+  if (slot === 0) return SAME_WORD;
+  const e = c.evidence;
+  const i = (slot - 1) * 5;
+  return { same: false, fanout: e[i], sources: e[i + 1], pos: e[i + 2], rank: e[i + 3], choice: e[i + 4] };
+}
 
 /**
  * The channel evidence of a multiword reading, summed over the words that changed (the same words add

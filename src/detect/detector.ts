@@ -8,6 +8,7 @@ import type { LanguageModel } from '../lm/types.js';
 import { DEFAULT_SEGMENT_CHARS, forEachSegment, type Segment, segmentRanges } from '../text/segments.js';
 import { tokenize } from '../text/tokenize.js';
 import type { CheckOptions, CheckResult, Finding, Token } from '../types.js';
+import { GenerationalCache } from './cache.js';
 import { CandidateSource, type Morphology } from './candidates.js';
 import { STOPWORDS } from './channels.js';
 import { decodeLattice } from './decode.js';
@@ -61,7 +62,7 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export class Detector {
   readonly source: CandidateSource;
-  private readonly lemmaCache = new Map<string, string[]>();
+  private readonly lemmaCache = new GenerationalCache<string, string[]>(20_000);
   private readonly latticeOptions: LatticeOptions;
   private readonly segmentChars: number;
 
@@ -98,7 +99,6 @@ export class Detector {
       l = STOPWORDS.has(norm)
         ? [norm]
         : [norm, ...this.morph.analyze(norm, (x) => this.lexicon.lookup(x) >= 0).map((a) => a.lemma)];
-      if (this.lemmaCache.size > 50_000) this.lemmaCache.clear();
       this.lemmaCache.set(norm, l);
     }
     return l;

@@ -7,16 +7,16 @@
 
 import type { LanguageModel } from '../lm/types.js';
 import type { Token } from '../types.js';
-import { type CandidateSource, KIND, type Template } from './candidates.js';
+import { type CandidateSource, KIND, type LmIds, type Template } from './candidates.js';
 import { numberWord } from './channels.js';
-import { F, staticScore } from './features.js';
+import { F } from './features.js';
 
 export interface Edge {
   /** First position (index into Lattice.tokens) and one past the last. */
   start: number;
   end: number;
   /** Language-model ids of the reading. */
-  words: Int32Array;
+  words: LmIds;
   /** Null for the keep edge. */
   template: Template | null;
   kind: number;
@@ -70,9 +70,11 @@ export interface BuildContext {
 }
 
 const MAX_SPAN = 4;
+/** The reading of a number the model has no word for. */
+const UNKNOWN_WORD: LmIds = [-1];
 
 /** log10 P of `words` after history (h2, h1), with the history shifted through the words. */
-export function scoreWords(lm: LanguageModel, words: Int32Array, h1: number, h2: number): number {
+export function scoreWords(lm: LanguageModel, words: LmIds, h1: number, h2: number): number {
   let s = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
@@ -87,7 +89,7 @@ export function scoreWords(lm: LanguageModel, words: Int32Array, h1: number, h2:
 export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], positions: number[]): Lattice {
   const { lm, source, weights, options } = ctx;
   const n = positions.length;
-  const keepWords: Int32Array[] = new Array(n);
+  const keepWords: LmIds[] = new Array(n);
   const streamStart = new Int32Array(n + 1);
   let m = 0;
   for (let p = 0; p < n; p++) {
@@ -95,7 +97,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     if (t.kind === 'number') {
       // The model has no digits: score a digit as its number word, so context alone never prefers the word.
       const word = numberWord(t.norm);
-      keepWords[p] = word ? source.lmIds(word) : Int32Array.of(-1);
+      keepWords[p] = word ? source.lmIds(word) : UNKNOWN_WORD;
     } else keepWords[p] = source.lmIds(t.norm);
     streamStart[p] = m;
     m += keepWords[p].length;
@@ -125,7 +127,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     return future < 2 ? base + endBase : base;
   };
   /** log10 of `words` read at position p, given the two observed words before it. */
-  const leftScore = (p: number, words: Int32Array): number => {
+  const leftScore = (p: number, words: LmIds): number => {
     const i0 = streamStart[p];
     return scoreWords(
       lm,
@@ -135,7 +137,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     );
   };
   /** log10 of the (up to two) observed words after q, and of the sentence end if it is that close, after `words`. */
-  const rightScore = (p: number, q: number, words: Int32Array): number => {
+  const rightScore = (p: number, q: number, words: LmIds): number => {
     const i0 = streamStart[p];
     let h1 = i0 > 0 ? stream[i0 - 1] : lm.bos;
     let h2 = i0 > 1 ? stream[i0 - 2] : i0 === 1 ? lm.bos : -1;
@@ -156,7 +158,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     return s;
   };
   /** LM gain of reading positions [p, q) as `words` instead of the observed words, context as observed. */
-  const lmGain = (p: number, q: number, words: Int32Array): number =>
+  const lmGain = (p: number, q: number, words: LmIds): number =>
     leftScore(p, words) + rightScore(p, q, words) - baseOf(p, q);
 
   const wLm = weights[F.lm];
@@ -169,8 +171,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
   for (let p = 0; p < n; p++) {
     const tok = allTokens[positions[p]];
     const capMid = tok.caps !== 'lower' && !tok.sentenceStart ? 1 : 0;
-    const keepPhi = source.keepFeatures(tok.norm);
-    const keepScore0 = staticScore(weights, keepPhi);
+    const keepScore0 = source.keepScore(tok.norm);
     const docRepeat = Math.log(Math.max(1, ctx.vocabulary.count(tok.norm)));
     const keepScore =
       keepScore0 + weights[F['keep.capMid']] * capMid + weights[F['keep.docRepeat']] * docRepeat;
@@ -186,7 +187,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
       index: 0,
     };
     if (options.training) {
-      keep.phi = Float32Array.from(keepPhi);
+      keep.phi = Float32Array.from(source.keepFeatures(tok.norm));
       keep.phi[F['keep.capMid']] = capMid;
       keep.phi[F['keep.docRepeat']] = docRepeat;
     }

@@ -252,6 +252,8 @@ class BinaryLexicon implements Lexicon {
   private readonly revStart: Uint32Array;
   private readonly revPos: Uint32Array;
   private readonly originCache = new Map<number, readonly Origin[]>();
+  /** Entry texts handed out so far (see `text`). */
+  private readonly texts: Array<string | undefined>;
   private readonly synonymCache = new Map<number, readonly number[]>();
 
   constructor(path: string, holdout: HoldoutMode) {
@@ -321,6 +323,7 @@ class BinaryLexicon implements Lexicon {
     const t5 = performance.now();
 
     this.size = n;
+    this.texts = new Array(n);
     this.maxPhraseWords = header.maxPhraseWords;
     this.all = strings;
     this.offs = offs;
@@ -353,23 +356,45 @@ class BinaryLexicon implements Lexicon {
     return this.all.slice(this.offs[i], this.offs[i + 1] - 1);
   }
 
+  /** Entry i compared with `key` as JS compares strings (UTF-16 code units), without slicing it out. */
+  private compareEntry(i: number, key: string): number {
+    const all = this.all;
+    const at = this.offs[i];
+    const len = this.offs[i + 1] - 1 - at;
+    const m = Math.min(len, key.length);
+    for (let k = 0; k < m; k++) {
+      const d = all.charCodeAt(at + k) - key.charCodeAt(k);
+      if (d !== 0) return d;
+    }
+    return len - key.length;
+  }
+
   lookup(text: string): number {
     const key = normalizeEntry(text);
     let lo = 0;
     let hi = this.size - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const w = this.entry(mid);
-      if (w === key) return mid;
-      if (w < key) lo = mid + 1;
+      const c = this.compareEntry(mid, key);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
   }
 
+  /**
+   * The entry's text, one string per entry however often it is asked for: candidate caches hold many
+   * references to the same originals, and one shared string is cheaper than a slice per reference.
+   */
   text(id: number): string {
     this.check(id);
-    return this.entry(id);
+    let t = this.texts[id];
+    if (t === undefined) {
+      t = this.entry(id);
+      this.texts[id] = t;
+    }
+    return t;
   }
 
   pos(id: number): number {

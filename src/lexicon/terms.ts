@@ -43,7 +43,8 @@ export class TermIndex {
    */
   private readonly reach = new WeakMap<ReadonlyMap<string, unknown>, Int32Array>();
   private readonly byText = new Map<string, number>();
-  private readonly words = new Set<string>();
+  /** Every word of some term, mapped to itself (see `word`). */
+  private readonly words = new Map<string, string>();
   readonly maxWords: number;
 
   constructor(readonly terms: readonly Term[]) {
@@ -54,7 +55,7 @@ export class TermIndex {
       this.byText.set(t.words.join(' '), id);
       for (let len = this.postings.length; len <= n; len++) this.postings.push([]);
       t.words.forEach((w, pos) => {
-        this.words.add(w);
+        if (!this.words.has(w)) this.words.set(w, w);
         const byPos = this.postings[n];
         while (byPos.length <= pos) byPos.push(new Map());
         const list = byPos[pos].get(w);
@@ -72,6 +73,11 @@ export class TermIndex {
   /** Whether some term has this word (at any position). */
   hasWord(word: string): boolean {
     return this.words.has(word);
+  }
+
+  /** The index's own copy of a word some term has (so callers can keep it without a copy), else the word. */
+  word(word: string): string {
+    return this.words.get(word) ?? word;
   }
 
   /** Id of a term by its lower-case text, or -1. */
