@@ -65,12 +65,16 @@ export interface Template {
   prior: number;
 }
 
+/** One reading of an observed word: its lemma, the form it is in, and the part of speech that form implies. */
+export interface Analysis {
+  lemma: string;
+  form: string;
+  pos: number;
+}
+
 /** What the lemmatiser and re-inflector provide (src/lexicon/morph.ts). */
 export interface Morphology {
-  analyze(
-    word: string,
-    isKnown: (lemma: string) => boolean,
-  ): Array<{ lemma: string; form: string; pos: number }>;
+  analyze(word: string, isKnown: (lemma: string) => boolean): Analysis[];
   inflectPhrase(phrase: string, form: string, pos?: number): string;
 }
 
@@ -93,6 +97,10 @@ const SPAN_CACHE_COST = 200_000;
 const TERM_OPTION_WORDS = 8_000;
 const LM_ID_SURFACES = 60_000;
 const KEEP_WORDS = 30_000;
+const ANALYSED_WORDS = 20_000;
+const ASCII = /^[\x20-\x7e]*$/;
+/** First words of the filler rules: a phrase holds a filler only if it starts with one or has one second. */
+const FILLER_STARTS = new Set(FILLER_RULES.map((r) => r.filler.split(' ')[0]));
 /** Observed words whose single-word originals are kept for the collocation channel. */
 const WORD_OPTION_CACHE = 5_000;
 /** Most collocation readings proposed for one observed pair (the best by channel and context-free score). */
@@ -117,6 +125,9 @@ export class CandidateSource {
   /** Multiword terms proposed as phrase-level originals (see `useTerms`). */
   private terms: TermIndex | undefined;
   private readonly termOptionCache = new GenerationalCache<string, TermChoices>(TERM_OPTION_WORDS);
+  private readonly analysisCache = new GenerationalCache<string, readonly Analysis[]>(ANALYSED_WORDS);
+  /** First two words of every multiword thesaurus entry that has originals (built on first use). */
+  private phraseStarts: Set<string> | undefined;
   /** Collocations of the language model, proposed as originals of observed word pairs (see `useCollocations`). */
   private collocations: CollocationIndex | undefined;
   private readonly wordOptionCache = new Map<string, readonly WordOption[]>();
@@ -245,8 +256,45 @@ export class CandidateSource {
     return n;
   }
 
-  private analyses(word: string) {
-    return this.morph.analyze(word, (l) => this.lexicon.lookup(l) >= 0);
+  /** The (lemma, form) readings of an observed word (cached: every span that holds the word asks again). */
+  private analyses(word: string): readonly Analysis[] {
+    let a = this.analysisCache.get(word);
+    if (!a) {
+      a = this.morph.analyze(word, (l) => this.lexicon.lookup(l) >= 0);
+      this.analysisCache.set(word, a);
+    }
+    return a;
+  }
+
+  /**
+   * Whether the thesaurus could have an original for an observed phrase: some multiword entry with
+   * originals starts with its first two words, or with the lemma of the first (or, for two words, of the
+   * second) in their place, as `build` would look them up. Most phrases of running text fail this test,
+   * and it saves them the look-ups and the cache entry.
+   */
+  private phraseMayBeEntry(norms: readonly string[]): boolean {
+    if (!this.phraseStarts) {
+      const starts = new Set<string>();
+      for (let id = 0; id < this.lexicon.size; id++) {
+        const text = this.lexicon.text(id);
+        const sp = text.indexOf(' ');
+        if (sp < 0) continue;
+        if ((this.lexicon.originCount?.(id) ?? this.lexicon.origins(id).length) === 0) continue;
+        const sp2 = text.indexOf(' ', sp + 1);
+        starts.add(sp2 < 0 ? text : text.slice(0, sp2));
+      }
+      this.phraseStarts = starts;
+    }
+    const starts = this.phraseStarts;
+    const [w0, w1] = norms;
+    // Look-ups normalise Unicode (NFC); the set holds entries as stored, so non-ASCII words take the full path.
+    if (!ASCII.test(w0) || !ASCII.test(w1)) return true;
+    if (starts.has(`${w0} ${w1}`)) return true;
+    for (const a of this.analyses(w0)) if (a.form !== 'base' && starts.has(`${a.lemma} ${w1}`)) return true;
+    if (norms.length === 2) {
+      for (const a of this.analyses(w1)) if (a.form !== 'base' && starts.has(`${w0} ${a.lemma}`)) return true;
+    }
+    return false;
   }
 
   /** Pairs a caller adds for one check (e.g. a tortured-phrase list); keyed by observed lower-case text. */
@@ -275,7 +323,9 @@ export class CandidateSource {
     let list = this.spanCache.get(key);
     if (!list) {
       list = isNumber ? this.numberCandidates(key) : this.build(norms, key);
-      this.spanCache.set(key, list);
+      // Most phrases of running text have no candidates and recur rarely; finding that out again is
+      // cheap (see phraseMayBeEntry), and caching them would crowd out the words, which recur.
+      if (list.length > 0 || norms.length === 1) this.spanCache.set(key, list);
     }
     if (!user) return list;
     const extra: Template[] = [];
@@ -304,23 +354,25 @@ export class CandidateSource {
       }
     } else {
       // Phrases: the head may be inflected, first word for verb phrases, last for noun phrases.
-      this.addThesaurus(key, 'base', 0, norms.length, drafts);
-      const last = norms.length - 1;
-      for (const a of this.analyses(norms[0])) {
-        if (a.form !== 'base')
-          this.addThesaurus([a.lemma, ...norms.slice(1)].join(' '), a.form, a.pos, norms.length, drafts);
+      if (this.phraseMayBeEntry(norms)) {
+        this.addThesaurus(key, 'base', 0, norms.length, drafts);
+        const last = norms.length - 1;
+        for (const a of this.analyses(norms[0])) {
+          if (a.form !== 'base')
+            this.addThesaurus([a.lemma, ...norms.slice(1)].join(' '), a.form, a.pos, norms.length, drafts);
+        }
+        for (const a of this.analyses(norms[last])) {
+          if (a.form !== 'base')
+            this.addThesaurus(
+              [...norms.slice(0, last), a.lemma].join(' '),
+              a.form,
+              a.pos,
+              norms.length,
+              drafts,
+            );
+        }
       }
-      for (const a of this.analyses(norms[last])) {
-        if (a.form !== 'base')
-          this.addThesaurus(
-            [...norms.slice(0, last), a.lemma].join(' '),
-            a.form,
-            a.pos,
-            norms.length,
-            drafts,
-          );
-      }
-      this.addFillers(norms, drafts);
+      if (FILLER_STARTS.has(norms[0]) || FILLER_STARTS.has(norms[1])) this.addFillers(norms, drafts);
       if (this.terms) this.addTerms(norms, key, drafts);
       if (this.collocations && norms.length === 2) this.addCollocations(norms, drafts);
     }
