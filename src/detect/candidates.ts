@@ -658,7 +658,13 @@ export class CandidateSource {
     association = 0,
   ): Draft {
     const lmIds = typeof lemma === 'number' ? this.entryLmIds(lemma) : this.lmIds(surface ?? lemma);
-    const { uni, prior } = this.unigrams(lmIds);
+    let uni = 0;
+    let prior = 0;
+    for (let i = 0; i < lmIds.length; i++) {
+      const u = this.lm.unigram(lmIds[i]);
+      uni = Math.min(uni, u);
+      prior += u;
+    }
     const d: Draft = {
       surface,
       lemma,
@@ -673,9 +679,39 @@ export class CandidateSource {
       prior,
       score: 0,
     };
-    this.fill(this.scratch, d, lmIds, uni);
-    d.score = staticScore(this.weights, this.scratch);
+    d.score = this.draftScore(d, lmIds.length, uni);
     return d;
+  }
+
+  /**
+   * What `staticScore` gives for the vector `fill` writes, without writing it: the same products summed in
+   * feature order over the same float32 values (the terms `fill` leaves at zero add nothing), so the score is
+   * the same to the last bit. Drafts are made for every original of a word, hundreds for common ones.
+   */
+  private draftScore(d: Draft, words: number, uni: number): number {
+    const w = this.weights;
+    const f = Math.fround;
+    let s = 0;
+    s += w[F['sub.logFanout']] * f(-Math.log(Math.max(1, d.fanout)));
+    s += w[F['sub.logChoice']] * f(d.choice);
+    if (d.sources & SOURCE.mobyForward) s += w[F['sub.mobyForward']];
+    if (d.sources & SOURCE.mobyReverse) s += w[F['sub.mobyReverse']];
+    if (d.sources & SOURCE.wordnetSynset) s += w[F['sub.wordnetSynset']];
+    if (d.sources & SOURCE.wordnetRelated) s += w[F['sub.wordnetRelated']];
+    if (d.rank >= 0) s += w[F['sub.logRank']] * f(Math.log1p(d.rank));
+    s += w[F['sub.origUnigram']] * f(uni);
+    s += w[F['sub.extraSpanWords']] * (d.spanWords - 1);
+    s += w[F['sub.extraOrigWords']] * (words - 1);
+    if (d.pos) s += w[F['sub.posShared']];
+    if (d.kind === KIND.number) s += w[F['kind.number']];
+    if (d.kind === KIND.filler) s += w[F['kind.filler']];
+    if (d.kind === KIND.spelling) s += w[F['kind.spelling']];
+    if (d.kind === KIND.user) s += w[F['kind.user']];
+    if (d.kind === KIND.collocation) {
+      s += w[F['kind.collocation']];
+      s += w[F['sub.association']] * f(d.association);
+    }
+    return s;
   }
 
   /** Inflect a draft and give it its full feature vector; undefined when the model cannot score it. */
