@@ -439,10 +439,22 @@ export class CandidateSource {
    */
   private addTerms(norms: readonly string[], key: string, out: Draft[]): void {
     const terms = this.terms!;
-    if (norms.length > terms.maxWords || terms.lookup(key) >= 0) return;
-    const choices = norms.map((w) => this.termOptions(w));
-    if (choices.every((c) => c.slots.size <= 1)) return;
-    for (const m of terms.match(choices.map((c) => c.slots))) {
+    if (norms.length > terms.maxWords) return;
+    // A position whose word reaches no term of this length at that place rules the phrase out: most do.
+    const at = norms.length * terms.maxWords;
+    const choices: TermChoices[] = [];
+    let changeable = false;
+    for (let p = 0; p < norms.length; p++) {
+      const c = this.termOptions(norms[p]);
+      if (c.reach[at + p] === 0) return;
+      if (c.slots.size > 1) changeable = true;
+      choices.push(c);
+    }
+    if (!changeable || terms.lookup(key) >= 0) return;
+    for (const m of terms.match(
+      choices.map((c) => c.slots),
+      choices.map((c) => c.reach),
+    )) {
       const c = combinePicks(m.picks.map((slot, p) => optionAt(choices[p], slot)));
       if (c.changed === 0) continue;
       const surface = terms.text(m.term);
@@ -470,7 +482,7 @@ export class CandidateSource {
         evidence.push(o.fanout, o.sources, o.pos, o.rank, o.choice);
       },
     );
-    m = { slots, evidence: evidence.slice() };
+    m = { slots, evidence: evidence.slice(), reach: terms.reachCounts(slots) };
     this.termOptionCache.set(norm, m);
     return m;
   }
@@ -756,6 +768,8 @@ const SAME_WORD: TermOption = { same: true, fanout: 1, sources: 0, pos: 0, rank:
 interface TermChoices {
   slots: ReadonlyMap<string, number>;
   evidence: readonly number[];
+  /** TermIndex.reachCounts of `slots`. */
+  reach: Int32Array;
 }
 
 function optionAt(c: TermChoices, slot: number): TermOption {

@@ -94,22 +94,31 @@ export class TermIndex {
     return this.postings[length]?.[position]?.get(word) ?? EMPTY;
   }
 
-  /** How many postings the words of `option` reach at (length, position), cached per option map. */
-  private reachOf(option: ReadonlyMap<string, unknown>, length: number, position: number): number {
+  /**
+   * How many postings the words of `option` reach at each (length, position), at index length * maxWords +
+   * position: a phrase can match no term of that length when the count at one of its positions is 0.
+   */
+  reachCounts(option: ReadonlyMap<string, unknown>): Int32Array {
     const M = this.maxWords;
+    const counts = new Int32Array((M + 1) * M);
+    for (let len = 2; len <= M; len++) {
+      for (let p = 0; p < len; p++) {
+        let total = 0;
+        for (const w of option.keys()) total += this.at(len, p, w).length;
+        counts[len * M + p] = total;
+      }
+    }
+    return counts;
+  }
+
+  /** reachCounts, cached per option map (callers that keep their own pass them to `match`). */
+  private reachOf(option: ReadonlyMap<string, unknown>, length: number, position: number): number {
     let counts = this.reach.get(option);
     if (!counts) {
-      counts = new Int32Array((M + 1) * M);
-      for (let len = 2; len <= M; len++) {
-        for (let p = 0; p < len; p++) {
-          let total = 0;
-          for (const w of option.keys()) total += this.at(len, p, w).length;
-          counts[len * M + p] = total;
-        }
-      }
+      counts = this.reachCounts(option);
       this.reach.set(option, counts);
     }
-    return counts[length * M + position];
+    return counts[length * this.maxWords + position];
   }
 
   /**
@@ -117,13 +126,16 @@ export class TermIndex {
    * could stand for, the observed word itself included), with the chosen option per position. The
    * position with the fewest postings is walked; the others are checked by map look-up.
    */
-  match<T>(options: ReadonlyArray<ReadonlyMap<string, T>>): TermMatch<T>[] {
+  match<T>(
+    options: ReadonlyArray<ReadonlyMap<string, T>>,
+    reach?: ReadonlyArray<Int32Array>,
+  ): TermMatch<T>[] {
     const n = options.length;
     if (n < 2 || n > this.maxWords) return [];
     let pivot = 0;
     let best = Number.POSITIVE_INFINITY;
     for (let p = 0; p < n; p++) {
-      const total = this.reachOf(options[p], n, p);
+      const total = reach ? reach[p][n * this.maxWords + p] : this.reachOf(options[p], n, p);
       if (total < best) {
         best = total;
         pivot = p;
