@@ -5,7 +5,8 @@
  * when collection is cheap next to the work in between, as it is for the engine: checking 60,000 words of
  * news, the heap grew to about three times the live data (caches of some 100–150 MB) before a second full
  * collection ran, and peak RSS varied between 480 and 700 MB from run to run. Capping the growth at 60%
- * brought the peak to 470–490 MB at the same speed within the noise (measured 2026-12-07, BENCHMARKS.md).
+ * brought the peak to 440–490 MB, at 30% to 410–425 MB, at 20% 414 MB, at the same speed within this
+ * machine's noise (199 Brown news documents, 2026-12-07; BENCHMARKS.md has the full runs).
  *
  * The flag is process-wide, so the library never sets it on its own: an embedding application calls
  * `limitHeapGrowth()` itself if it wants the same trade. A value already given on the node command line wins
@@ -14,7 +15,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** Growth of the old generation allowed after a full collection, in percent of what survived it. */
-export const HEAP_GROWING_PERCENT = 60;
+export const HEAP_GROWING_PERCENT = 30;
 
 const FLAG = /--heap[-_]growing[-_]percent/;
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { GenerationalCache } from '../src/detect/cache.js';
+import { GenerationalCache } from '../src/cache.js';
 
 describe('the generational cache', () => {
   it('keeps entries in use across generations and drops the rest', () => {

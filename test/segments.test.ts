@@ -113,7 +113,7 @@ describe('the document vocabulary', () => {
         phrases.add(s);
       }
     }
-    const b = new VocabularyBuilder((norm) => [norm]);
+    const b = new VocabularyBuilder((norm, fn) => fn(norm));
     forEachSegment(text, (seg) => b.add(seg.tokens), segmentRanges(text, 300));
     const v = b.vocabulary();
     for (const p of phrases) expect(v.has(p)).toBe(true);

@@ -7,12 +7,12 @@
  * by the lattice builder.
  */
 
+import { GenerationalCache } from '../cache.js';
 import type { TermIndex } from '../lexicon/terms.js';
 import type { Lexicon } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
 import type { CollocationIndex } from '../lm/collocations.js';
 import type { LanguageModel } from '../lm/types.js';
-import { GenerationalCache } from './cache.js';
 import { FILLER_RULES, numberWord, STOPWORDS, spellingVariants } from './channels.js';
 import { F, NUM_FEATURES, staticScore } from './features.js';
 import type { FrequencyTable } from './frequencies.js';
@@ -257,7 +257,7 @@ export class CandidateSource {
   }
 
   /** The (lemma, form) readings of an observed word (cached: every span that holds the word asks again). */
-  private analyses(word: string): readonly Analysis[] {
+  analyses(word: string): readonly Analysis[] {
     let a = this.analysisCache.get(word);
     if (!a) {
       a = this.morph.analyze(word, (l) => this.lexicon.lookup(l) >= 0);

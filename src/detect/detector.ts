@@ -8,7 +8,6 @@ import type { LanguageModel } from '../lm/types.js';
 import { DEFAULT_SEGMENT_CHARS, forEachSegment, type Segment, segmentRanges } from '../text/segments.js';
 import { tokenize } from '../text/tokenize.js';
 import type { CheckOptions, CheckResult, Finding, Token } from '../types.js';
-import { GenerationalCache } from './cache.js';
 import { CandidateSource, type Morphology } from './candidates.js';
 import { STOPWORDS } from './channels.js';
 import { decodeLattice } from './decode.js';
@@ -62,7 +61,6 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export class Detector {
   readonly source: CandidateSource;
-  private readonly lemmaCache = new GenerationalCache<string, string[]>(20_000);
   private readonly latticeOptions: LatticeOptions;
   private readonly segmentChars: number;
 
@@ -92,21 +90,16 @@ export class Detector {
     this.segmentChars = config.segmentChars ?? DEFAULT_SEGMENT_CHARS;
   }
 
-  /** Lemmas a word could stand for (cached: the same words recur across documents). */
-  private lemmas(norm: string): string[] {
-    let l = this.lemmaCache.get(norm);
-    if (!l) {
-      l = STOPWORDS.has(norm)
-        ? [norm]
-        : [norm, ...this.morph.analyze(norm, (x) => this.lexicon.lookup(x) >= 0).map((a) => a.lemma)];
-      this.lemmaCache.set(norm, l);
-    }
-    return l;
+  /** The word and the lemmas it could stand for (the candidate source caches each word's analyses). */
+  private forEachLemma(norm: string, fn: (lemma: string) => void): void {
+    fn(norm);
+    if (STOPWORDS.has(norm)) return;
+    for (const a of this.source.analyses(norm)) fn(a.lemma);
   }
 
   /** The document's own words, lemmas and short phrases, collected from pieces of its tokens. */
   private vocabularyOf(pieces: (add: (tokens: readonly Token[]) => void) => void): DocumentVocabulary {
-    const builder = new VocabularyBuilder((norm) => this.lemmas(norm));
+    const builder = new VocabularyBuilder((norm, fn) => this.forEachLemma(norm, fn));
     pieces((tokens) => builder.add(tokens));
     return builder.vocabulary();
   }

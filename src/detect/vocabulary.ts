@@ -20,9 +20,12 @@ export class VocabularyBuilder {
   private readonly counts = new Map<string, number>();
   private readonly lemmaSet = new Set<string>();
   private readonly phrases = new PhraseHashSet();
+  private readonly addLemma = (lemma: string): void => {
+    this.lemmaSet.add(lemma);
+  };
 
-  /** `lemmas(norm)`: the word itself and the lemmas it could stand for. */
-  constructor(private readonly lemmas: (norm: string) => readonly string[]) {}
+  /** `forEachLemma(norm, fn)` calls fn with the word itself and each lemma it could stand for. */
+  constructor(private readonly forEachLemma: (norm: string, fn: (lemma: string) => void) => void) {}
 
   /** Record a piece of the document's tokens (whole sentences). */
   add(tokens: readonly Token[]): void {
@@ -31,7 +34,7 @@ export class VocabularyBuilder {
       const t = tokens[i];
       if (t.kind !== 'word') continue;
       this.counts.set(t.norm, (this.counts.get(t.norm) ?? 0) + 1);
-      for (const l of this.lemmas(t.norm)) this.lemmaSet.add(l);
+      this.forEachLemma(t.norm, this.addLemma);
     }
     // Phrases start at any token (as the lattice's spans do) and continue over words of the same sentence.
     for (let i = 0; i < n; i++) {

@@ -3,6 +3,7 @@
  * (observed entry → the originals that list it) built at load.
  */
 import { readFileSync } from 'node:fs';
+import { GenerationalCache } from '../cache.js';
 import { dataPath } from '../data.js';
 import { UnspinError } from '../errors.js';
 import { entryHash, pairHashHeldOut, readHeader, readSections } from './format.js';
@@ -52,9 +53,14 @@ export interface LexiconInfo {
 }
 
 const EMPTY_ORIGINS: readonly Origin[] = Object.freeze([]);
-/** Entries whose origins (or synonyms) stay cached; past it the cache starts over, bounding memory (the
- * decoder caches its candidates per span, so a small cache here suffices). */
+/** Entries whose synonyms stay cached; past it the cache starts over, bounding memory (the decoder caches
+ * its candidates per span, so a small cache here suffices). */
 const CACHE_LIMIT = 4_096;
+/**
+ * Decoded origins kept, per cache generation. Counted in origins, not entries: a common word has over a
+ * thousand, and 4,096 entries of them held some 23 MB.
+ */
+const CACHED_ORIGINS = 60_000;
 
 /** A read position in the body. */
 interface Cursor {
@@ -251,7 +257,10 @@ class BinaryLexicon implements Lexicon {
   /** Reverse index of entry i: positions (into the forward arrays) revPos[revStart[i] .. revStart[i+1]]. */
   private readonly revStart: Uint32Array;
   private readonly revPos: Uint32Array;
-  private readonly originCache = new Map<number, readonly Origin[]>();
+  private readonly originCache = new GenerationalCache<number, readonly Origin[]>(
+    CACHED_ORIGINS,
+    (list) => list.length,
+  );
   /** Entry texts handed out so far (see `text`). */
   private readonly texts: Array<string | undefined>;
   private readonly synonymCache = new Map<number, readonly number[]>();
@@ -424,7 +433,6 @@ class BinaryLexicon implements Lexicon {
       };
     }
     Object.freeze(out);
-    if (this.originCache.size >= CACHE_LIMIT) this.originCache.clear();
     this.originCache.set(id, out);
     return out;
   }
