@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brownDocs, loadBrownFiles } from '../bench/corpora.js';
-import { VocabularyBuilder } from '../src/detect/vocabulary.js';
+import { PhraseStarts, VocabularyBuilder } from '../src/detect/vocabulary.js';
 import { createEngine } from '../src/engine.js';
 import { forEachSegment, segmentRanges } from '../src/text/segments.js';
 import { tokenize } from '../src/text/tokenize.js';
@@ -133,6 +133,26 @@ describe('the document vocabulary', () => {
     expect(v.count(words[0].norm)).toBe(words.filter((t) => t.norm === words[0].norm).length);
     expect(v.has(words[5].norm)).toBe(true);
     expect(v.has('zyzzyva-not-here')).toBe(false);
+  });
+});
+
+describe('the document vocabulary with phrase starts', () => {
+  it('records only phrases that begin like a proposable original', () => {
+    const starts = new PhraseStarts();
+    starts.add('sit down');
+    starts.add('take a seat');
+    starts.add('seat'); // single words start no phrase
+    const b = new VocabularyBuilder((norm, fn) => fn(norm), starts);
+    b.add(tokenize('They sit down here, take a seat there and stand up. Seat belts.').tokens);
+    const v = b.vocabulary();
+    expect(v.has('sit down')).toBe(true);
+    expect(v.has('sit down here')).toBe(true);
+    expect(v.has('take a seat')).toBe(true);
+    expect(v.has('take a')).toBe(true);
+    expect(v.has('stand up')).toBe(false); // occurs, but nothing proposable starts so
+    expect(v.has('seat belts')).toBe(false);
+    expect(v.has('seat')).toBe(true);
+    expect(v.count('seat')).toBe(2);
   });
 });
 

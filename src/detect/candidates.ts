@@ -15,6 +15,7 @@ import type { CollocationIndex } from '../lm/collocations.js';
 import type { LanguageModel } from '../lm/types.js';
 import { FILLER_RULES, numberWord, STOPWORDS, spellingVariants } from './channels.js';
 import { F, NUM_FEATURES, staticScore } from './features.js';
+import { PhraseStarts } from './vocabulary.js';
 import type { FrequencyTable } from './frequencies.js';
 
 /**
@@ -126,6 +127,8 @@ export class CandidateSource {
   private terms: TermIndex | undefined;
   private readonly termOptionCache = new GenerationalCache<string, TermChoices>(TERM_OPTION_WORDS);
   private readonly analysisCache = new GenerationalCache<string, readonly Analysis[]>(ANALYSED_WORDS);
+  /** See originStarts (built on first use). */
+  private starts: PhraseStarts | undefined;
   /** First two words of every multiword thesaurus entry that has originals (built on first use). */
   private phraseStarts: Set<string> | undefined;
   /** Collocations of the language model, proposed as originals of observed word pairs (see `useCollocations`). */
@@ -151,6 +154,7 @@ export class CandidateSource {
    */
   useTerms(terms: TermIndex | undefined): void {
     this.terms = terms;
+    this.starts = undefined;
     this.clearSpanCache();
     this.termOptionCache.clear();
   }
@@ -162,11 +166,27 @@ export class CandidateSource {
    */
   useCollocations(index: CollocationIndex | undefined): void {
     this.collocations = index;
+    this.starts = undefined;
     this.clearSpanCache();
   }
 
   private clearSpanCache(): void {
     this.spanCache.clear();
+  }
+
+  /**
+   * The first two words of every multiword original this source can propose: thesaurus entries and terms.
+   * Undefined with the collocation channel on (its originals are pairs of any two words the models know).
+   */
+  originStarts(): PhraseStarts | undefined {
+    if (this.collocations) return undefined;
+    if (!this.starts) {
+      const starts = new PhraseStarts();
+      for (let id = 0; id < this.lexicon.size; id++) starts.add(this.lexicon.text(id));
+      if (this.terms) for (let id = 0; id < this.terms.size; id++) starts.add(this.terms.text(id));
+      this.starts = starts;
+    }
+    return this.starts;
   }
 
   /** Compute the frequency table for every entry (scripts/build-frequencies.ts ships it). */

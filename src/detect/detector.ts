@@ -97,9 +97,19 @@ export class Detector {
     for (const a of this.source.analyses(norm)) fn(a.lemma);
   }
 
-  /** The document's own words, lemmas and short phrases, collected from pieces of its tokens. */
-  private vocabularyOf(pieces: (add: (tokens: readonly Token[]) => void) => void): DocumentVocabulary {
-    const builder = new VocabularyBuilder((norm, fn) => this.forEachLemma(norm, fn));
+  /**
+   * The document's own words, lemmas and short phrases, collected from pieces of its tokens. Only phrases
+   * that could be a proposed original are recorded, unless the caller's own pairs add multiword originals.
+   */
+  private vocabularyOf(
+    pieces: (add: (tokens: readonly Token[]) => void) => void,
+    options: CheckOptions,
+  ): DocumentVocabulary {
+    const userPhrases = options.extraPairs?.some((p) => /\s/.test(p.original.trim())) ?? false;
+    const builder = new VocabularyBuilder(
+      (norm, fn) => this.forEachLemma(norm, fn),
+      userPhrases ? undefined : this.source.originStarts(),
+    );
     pieces((tokens) => builder.add(tokens));
     return builder.vocabulary();
   }
@@ -150,10 +160,13 @@ export class Detector {
       const ranges = onSentence ? segmentRanges(text, this.segmentChars) : [];
       if (ranges.length <= 1) {
         const whole = tokenize(text);
-        decodeSegment(ctxOf(this.vocabularyOf((add) => add(whole.tokens))), whole);
+        decodeSegment(ctxOf(this.vocabularyOf((add) => add(whole.tokens), options)), whole);
         return { tokens: whole.tokens, sentences: out, words };
       }
-      const vocabulary = this.vocabularyOf((add) => forEachSegment(text, (seg) => add(seg.tokens), ranges));
+      const vocabulary = this.vocabularyOf(
+        (add) => forEachSegment(text, (seg) => add(seg.tokens), ranges),
+        options,
+      );
       const ctx = ctxOf(vocabulary);
       forEachSegment(text, (seg) => decodeSegment(ctx, seg), ranges);
       return { tokens: [], sentences: out, words };

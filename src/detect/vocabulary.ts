@@ -24,8 +24,14 @@ export class VocabularyBuilder {
     this.lemmaSet.add(lemma);
   };
 
-  /** `forEachLemma(norm, fn)` calls fn with the word itself and each lemma it could stand for. */
-  constructor(private readonly forEachLemma: (norm: string, fn: (lemma: string) => void) => void) {}
+  /**
+   * `forEachLemma(norm, fn)` calls fn with the word itself and each lemma it could stand for. With `starts`,
+   * only phrases whose first two words are among them are recorded (the decoder asks about no others).
+   */
+  constructor(
+    private readonly forEachLemma: (norm: string, fn: (lemma: string) => void) => void,
+    private readonly starts?: PhraseStarts,
+  ) {}
 
   /** Record a piece of the document's tokens (whole sentences). */
   add(tokens: readonly Token[]): void {
@@ -37,6 +43,7 @@ export class VocabularyBuilder {
       this.forEachLemma(t.norm, this.addLemma);
     }
     // Phrases start at any token (as the lattice's spans do) and continue over words of the same sentence.
+    const starts = this.starts;
     for (let i = 0; i < n; i++) {
       const first = tokens[i];
       let a = hashStart1(first.norm);
@@ -46,6 +53,7 @@ export class VocabularyBuilder {
         if (t.kind !== 'word' || t.sentence !== first.sentence) break;
         a = hashMore1(hashMore1(a, ' '), t.norm);
         b = hashMore2(hashMore2(b, ' '), t.norm);
+        if (starts && j === i + 1 && !starts.hasHash(a, b)) break;
         this.phrases.add(a, b);
       }
     }
@@ -58,6 +66,28 @@ export class VocabularyBuilder {
       has: (x: string) =>
         x.includes(' ') ? phrases.has(hashMore1(FNV_OFFSET, x), hashMore2(SEED2, x)) : lemmaSet.has(x),
     };
+  }
+}
+
+/**
+ * The first two words of every multiword original the decoder can propose (thesaurus entries, terms), as
+ * hashes: a document phrase that starts otherwise is never asked about, so it need not be recorded. In
+ * running text that leaves a few percent of the phrases.
+ */
+export class PhraseStarts {
+  private readonly set = new PhraseHashSet();
+
+  /** Record the first two words of a lower-case, single-spaced phrase (single words are ignored). */
+  add(text: string): void {
+    const sp = text.indexOf(' ');
+    if (sp < 0) return;
+    const sp2 = text.indexOf(' ', sp + 1);
+    const two = sp2 < 0 ? text : text.slice(0, sp2);
+    this.set.add(hashStart1(two), hashStart2(two));
+  }
+
+  hasHash(a: number, b: number): boolean {
+    return this.set.has(a, b);
   }
 }
 
