@@ -21,7 +21,9 @@ export function documentFeatures(sub: ArrayLike<number>, words: number): number[
   if (n === 0) return [0, 0, 0, Math.log10(1 + words)];
   let sum = 0;
   let flagged = 0;
-  const sorted = Array.from(sub).sort((a, b) => b - a);
+  // Ascending in a typed array (numeric sort, 8 bytes a value), read from the end: the same values in the
+  // same (descending) order as sorting a copy descending, at a fraction of the cost for a long text.
+  const sorted = Float64Array.from(sub).sort();
   for (let i = 0; i < n; i++) {
     sum += sub[i];
     if (sub[i] >= 0.5) flagged++;
@@ -29,7 +31,7 @@ export function documentFeatures(sub: ArrayLike<number>, words: number): number[
   // Mean of the highest tenth: robust to a few noisy positions in a long clean text.
   const top = Math.max(1, Math.floor(n / 10));
   let topSum = 0;
-  for (let i = 0; i < top; i++) topSum += sorted[i];
+  for (let i = 0; i < top; i++) topSum += sorted[n - 1 - i];
   return [sum / n, flagged / n, topSum / top, Math.log10(1 + words)];
 }
 
