@@ -21,6 +21,7 @@ import {
 } from '../src/lm/build/index.js';
 import { forEachTrainingWordFast } from '../src/lm/build/words.js';
 import { type NgramModel, ngramModelFromBuffer } from '../src/lm/ngram-bin.js';
+import { variedText } from './helpers/varied-text.js';
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -354,140 +355,6 @@ describe('the training-word pass (no Token objects) matches tokenize', () => {
       counts: v.counts,
     };
   };
-
-  /** Varied text: every token kind and sentence rule of tokenize, in random order (seeded). */
-  function variedText(pieces: number): string {
-    const parts = [
-      'The',
-      'cat',
-      'SAT',
-      'McDonald',
-      'iPhone',
-      'Brand-New',
-      'don’t',
-      "don't",
-      'O’Brien',
-      'officials’',
-      "dogs'",
-      'Mr.',
-      'Dr.',
-      'etc.',
-      'Inc.',
-      'U.S.',
-      'e.g.',
-      'i.e.',
-      'Ph.D.',
-      'J.',
-      'No.',
-      'He',
-      'In',
-      'She',
-      '2',
-      '3.5',
-      '1,000',
-      '.5',
-      '3rd',
-      '1990s',
-      '5km',
-      '10%',
-      '3-year-old',
-      'http://example.com/a_(b)).',
-      'https://x.org',
-      'www.foo.org',
-      'ftp://f.net/x',
-      'a.b@c.com',
-      'example.com',
-      'Hello',
-      'how',
-      'What',
-      'Where',
-      'from',
-      'FTP',
-      'café',
-      'CAFÉ',
-      'Ünïcödé',
-      'naïve',
-      'e\u0301t\u00e9',
-      'co\u00adop',
-      'zero\u200bwidth',
-      'brand\u2010new',
-      'ǅemal',
-      'ΣΊΣΥΦΟΣ',
-      'İstanbul',
-      'straße',
-      'ﬁne',
-      '𝐀𝐁c',
-      '𝟏2',
-      '٣',
-      'x😀y',
-      '😀',
-      '👍🏽',
-      '\ud800',
-      '\udc00',
-      '.',
-      '!',
-      '?',
-      '...',
-      '…',
-      '?!',
-      ',',
-      ';',
-      ':',
-      '"',
-      '“',
-      '”',
-      '„',
-      '«',
-      '»',
-      '(',
-      ')',
-      '[',
-      ']',
-      "'",
-      '‘',
-      '’',
-      'ʼ',
-      '-',
-      '--',
-      '---',
-      '–',
-      '—',
-      '•',
-      '#',
-      '*',
-      '>',
-      '&',
-      '$',
-      '€',
-      '©',
-      '1.',
-      '2)',
-      '- ',
-      '* ',
-      '\n',
-      '\n',
-      '\n\n',
-      '\n \n',
-      '\r\n',
-      '\t',
-      '\u2028',
-      ' ',
-      ' ',
-      ' ',
-      ' ',
-    ];
-    let seed = 12345;
-    const rand = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
-    let out = '';
-    for (let i = 0; i < pieces; i++) {
-      out += parts[Math.floor(rand() * parts.length)];
-      if (rand() < 0.6) out += ' ';
-    }
-    return out;
-  }
 
   it('gives the same words and sentence ends as tokenize on the Brown corpus', () => {
     const text = loadBrownFiles()

@@ -7,6 +7,14 @@ import { tokenize } from '../src/text/tokenize.js';
 import type { Sentence, Token } from '../src/types.js';
 import { variedText } from './helpers/varied-text.js';
 
+/** The first `docs` Brown documents of ~300 words, as paragraphs of one text. */
+function brownText(docs: number): string {
+  return brownDocs({ docWords: 300 })
+    .slice(0, docs)
+    .map((d) => d.text)
+    .join('\n\n');
+}
+
 /** Tokens and sentences of `text` gathered piece by piece, sentence token indices made global. */
 function bySegments(
   text: string,
@@ -65,13 +73,7 @@ describe('paragraph-aligned pieces of a long text', () => {
     let pieces = 0;
     const files = loadBrownFiles().slice(0, 30);
     pieces += expectSameAsWhole(files.map((f) => f.sentences.join(' ')).join('\n\n'), 2_000);
-    pieces += expectSameAsWhole(
-      brownDocs({ docWords: 300 })
-        .slice(0, 300)
-        .map((d) => d.text)
-        .join('\n\n'),
-      500,
-    );
+    pieces += expectSameAsWhole(brownText(300), 500);
     for (const target of [1, 50, 5_000]) pieces += expectSameAsWhole(variedText(20_000), target);
     // Quotes and abbreviations left open at a paragraph's end, invisible characters around the break.
     const tricky = [
@@ -99,10 +101,7 @@ describe('paragraph-aligned pieces of a long text', () => {
 
 describe('the document vocabulary', () => {
   it('knows the phrases of 2–4 words inside a sentence, however the text was split', () => {
-    const text = brownDocs({ docWords: 300 })
-      .slice(0, 40)
-      .map((d) => d.text)
-      .join('\n\n');
+    const text = brownText(40);
     const { tokens } = tokenize(text);
     const phrases = new Set<string>();
     for (let i = 0; i < tokens.length; i++) {
@@ -158,10 +157,7 @@ describe('the document vocabulary with phrase starts', () => {
 
 describe('a long text decoded piece by piece', () => {
   it('gives the same result as decoding it whole', () => {
-    const text = brownDocs({ docWords: 300 })
-      .slice(0, 12)
-      .map((d) => d.text)
-      .join('\n\n');
+    const text = brownText(12);
     const whole = createEngine({ segmentChars: 10_000_000 }).check(text, { minConfidence: 0.05 });
     const pieces = createEngine({ segmentChars: 2_000 }).check(text, { minConfidence: 0.05 });
     expect(segmentRanges(text, 2_000).length).toBeGreaterThan(5);

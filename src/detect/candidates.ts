@@ -88,7 +88,7 @@ export interface CandidateConfig {
 
 const EMPTY: readonly Template[] = [];
 /**
- * Budgets of the candidate caches, per generation (src/detect/cache.ts keeps two). A template with its
+ * Budgets of the candidate caches, per generation (src/cache.ts keeps two). A template with its
  * strings costs about a hundred bytes, an observed word's term options about 2 kB (27 options on average
  * in news text), a word's language-model ids about 120 bytes and its keep score about 50. Word frequencies
  * are Zipfian, so a few thousand entries serve most look-ups; the budgets keep all the caches to some
@@ -128,9 +128,12 @@ export class CandidateSource {
   private readonly termOptionCache = new GenerationalCache<string, TermChoices>(TERM_OPTION_WORDS);
   private readonly analysisCache = new GenerationalCache<string, readonly Analysis[]>(ANALYSED_WORDS);
   /** See originStarts (built on first use). */
-  private starts: PhraseStarts | undefined;
-  /** First two words of every multiword thesaurus entry that has originals (built on first use). */
-  private phraseStarts: Set<string> | undefined;
+  private originStartSet: PhraseStarts | undefined;
+  /**
+   * First two words of every multiword thesaurus entry that has originals, i.e. that an observed phrase can
+   * be (built on first use; see phraseMayBeEntry).
+   */
+  private observedPhraseStarts: Set<string> | undefined;
   /** Collocations of the language model, proposed as originals of observed word pairs (see `useCollocations`). */
   private collocations: CollocationIndex | undefined;
   private readonly wordOptionCache = new Map<string, readonly WordOption[]>();
@@ -154,7 +157,7 @@ export class CandidateSource {
    */
   useTerms(terms: TermIndex | undefined): void {
     this.terms = terms;
-    this.starts = undefined;
+    this.originStartSet = undefined;
     this.clearSpanCache();
     this.termOptionCache.clear();
   }
@@ -166,7 +169,7 @@ export class CandidateSource {
    */
   useCollocations(index: CollocationIndex | undefined): void {
     this.collocations = index;
-    this.starts = undefined;
+    this.originStartSet = undefined;
     this.clearSpanCache();
   }
 
@@ -180,13 +183,13 @@ export class CandidateSource {
    */
   originStarts(): PhraseStarts | undefined {
     if (this.collocations) return undefined;
-    if (!this.starts) {
+    if (!this.originStartSet) {
       const starts = new PhraseStarts();
       for (let id = 0; id < this.lexicon.size; id++) starts.add(this.lexicon.text(id));
       if (this.terms) for (let id = 0; id < this.terms.size; id++) starts.add(this.terms.text(id));
-      this.starts = starts;
+      this.originStartSet = starts;
     }
-    return this.starts;
+    return this.originStartSet;
   }
 
   /** Compute the frequency table for every entry (scripts/build-frequencies.ts ships it). */
@@ -293,7 +296,7 @@ export class CandidateSource {
    * and it saves them the look-ups and the cache entry.
    */
   private phraseMayBeEntry(norms: readonly string[]): boolean {
-    if (!this.phraseStarts) {
+    if (!this.observedPhraseStarts) {
       const starts = new Set<string>();
       for (let id = 0; id < this.lexicon.size; id++) {
         const text = this.lexicon.text(id);
@@ -303,9 +306,9 @@ export class CandidateSource {
         const sp2 = text.indexOf(' ', sp + 1);
         starts.add(sp2 < 0 ? text : text.slice(0, sp2));
       }
-      this.phraseStarts = starts;
+      this.observedPhraseStarts = starts;
     }
-    const starts = this.phraseStarts;
+    const starts = this.observedPhraseStarts;
     const [w0, w1] = norms;
     // Look-ups normalise Unicode (NFC); the set holds entries as stored, so non-ASCII words take the full path.
     if (!ASCII.test(w0) || !ASCII.test(w1)) return true;

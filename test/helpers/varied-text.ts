@@ -1,6 +1,6 @@
 /** Random text over every token kind and tokenizer rule, for tests that must split text exactly as `tokenize` does. */
 
-/** Varied text: every token kind and rule of tokenize, in random order (seeded; as in lm-build.test.ts). */
+/** Varied text: every token kind and rule of tokenize, in random order (seeded, so the same each call). */
 export function variedText(pieces: number): string {
   const parts = [
     'The',
