@@ -15,8 +15,8 @@ import type { CollocationIndex } from '../lm/collocations.js';
 import type { LanguageModel } from '../lm/types.js';
 import { FILLER_RULES, numberWord, STOPWORDS, spellingVariants } from './channels.js';
 import { F, NUM_FEATURES, staticScore } from './features.js';
-import { PhraseStarts } from './vocabulary.js';
 import type { FrequencyTable } from './frequencies.js';
+import { PhraseStarts } from './vocabulary.js';
 
 /**
  * Language-model ids of a reading's words. A plain array of small integers: V8 stores it in about 56 bytes
