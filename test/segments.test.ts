@@ -155,6 +155,28 @@ describe('the document vocabulary with phrase starts', () => {
   });
 });
 
+describe("the engine's phrase starts", () => {
+  it('cover its thesaurus phrases and terms, and none with the collocation channel on', () => {
+    const engine = createEngine();
+    const source = engine.detector.source;
+    const starts = source.originStarts();
+    expect(starts).toBeDefined();
+    const b = new VocabularyBuilder((norm, fn) => fn(norm), starts);
+    b.add(tokenize('We will carry out the plan. A random forest grew. Purple elephants dance here.').tokens);
+    const v = b.vocabulary();
+    expect(engine.detector.lexicon.lookup('carry out')).toBeGreaterThanOrEqual(0);
+    expect(v.has('carry out')).toBe(true); // a thesaurus phrase
+    expect(v.has('carry out the')).toBe(true); // begins like one
+    expect(v.has('random forest')).toBe(true); // a mined term
+    expect(v.has('purple elephants')).toBe(false); // occurs, but begins no original
+    expect(v.has('purple elephants dance')).toBe(false);
+    source.useCollocations({} as never);
+    expect(source.originStarts()).toBeUndefined();
+    source.useCollocations(undefined);
+    expect(source.originStarts()).toBeDefined();
+  });
+});
+
 describe('a long text decoded piece by piece', () => {
   it('gives the same result as decoding it whole', () => {
     const text = brownText(12);
