@@ -129,11 +129,8 @@ export class CandidateSource {
   private readonly analysisCache = new GenerationalCache<string, readonly Analysis[]>(ANALYSED_WORDS);
   /** See originStarts (built on first use). */
   private originStartSet: PhraseStarts | undefined;
-  /**
-   * First two words of every multiword thesaurus entry that has originals, i.e. that an observed phrase can
-   * be (built on first use; see phraseMayBeEntry).
-   */
-  private observedPhraseStarts: Set<string> | undefined;
+  /** First two words of the lexicon's multiword entries (built on first use; see lexiconStarts). */
+  private entryStarts: { all: PhraseStarts; withOrigins: PhraseStarts } | undefined;
   /** Collocations of the language model, proposed as originals of observed word pairs (see `useCollocations`). */
   private collocations: CollocationIndex | undefined;
   private readonly wordOptionCache = new Map<string, readonly WordOption[]>();
@@ -184,12 +181,32 @@ export class CandidateSource {
   originStarts(): PhraseStarts | undefined {
     if (this.collocations) return undefined;
     if (!this.originStartSet) {
-      const starts = new PhraseStarts();
-      for (let id = 0; id < this.lexicon.size; id++) starts.add(this.lexicon.text(id));
+      const starts = this.lexiconStarts().all.clone();
       if (this.terms) for (let id = 0; id < this.terms.size; id++) starts.add(this.terms.text(id));
       this.originStartSet = starts;
     }
     return this.originStartSet;
+  }
+
+  /**
+   * The first two words of every multiword lexicon entry (`all`: any of them can be an original), and of
+   * those that have originals (`withOrigins`: what an observed phrase can be), in one pass.
+   */
+  private lexiconStarts(): { all: PhraseStarts; withOrigins: PhraseStarts } {
+    if (!this.entryStarts) {
+      const all = new PhraseStarts();
+      const withOrigins = new PhraseStarts();
+      const lx = this.lexicon;
+      const ids = lx.phraseIds?.() ?? [...Array(lx.size).keys()];
+      for (const id of ids) {
+        const text = lx.text(id);
+        if (!text.includes(' ')) continue;
+        all.add(text);
+        if ((lx.originCount?.(id) ?? lx.origins(id).length) > 0) withOrigins.add(text);
+      }
+      this.entryStarts = { all, withOrigins };
+    }
+    return this.entryStarts;
   }
 
   /** Compute the frequency table for every entry (scripts/build-frequencies.ts ships it). */
@@ -296,26 +313,15 @@ export class CandidateSource {
    * and it saves them the look-ups and the cache entry.
    */
   private phraseMayBeEntry(norms: readonly string[]): boolean {
-    if (!this.observedPhraseStarts) {
-      const starts = new Set<string>();
-      for (let id = 0; id < this.lexicon.size; id++) {
-        const text = this.lexicon.text(id);
-        const sp = text.indexOf(' ');
-        if (sp < 0) continue;
-        if ((this.lexicon.originCount?.(id) ?? this.lexicon.origins(id).length) === 0) continue;
-        const sp2 = text.indexOf(' ', sp + 1);
-        starts.add(sp2 < 0 ? text : text.slice(0, sp2));
-      }
-      this.observedPhraseStarts = starts;
-    }
-    const starts = this.observedPhraseStarts;
+    const starts = this.lexiconStarts().withOrigins;
     const [w0, w1] = norms;
     // Look-ups normalise Unicode (NFC); the set holds entries as stored, so non-ASCII words take the full path.
+    // A hash collision only sends a phrase down the full path, which finds nothing: same result.
     if (!ASCII.test(w0) || !ASCII.test(w1)) return true;
-    if (starts.has(`${w0} ${w1}`)) return true;
-    for (const a of this.analyses(w0)) if (a.form !== 'base' && starts.has(`${a.lemma} ${w1}`)) return true;
+    if (starts.hasPair(w0, w1)) return true;
+    for (const a of this.analyses(w0)) if (a.form !== 'base' && starts.hasPair(a.lemma, w1)) return true;
     if (norms.length === 2) {
-      for (const a of this.analyses(w1)) if (a.form !== 'base' && starts.has(`${w0} ${a.lemma}`)) return true;
+      for (const a of this.analyses(w1)) if (a.form !== 'base' && starts.hasPair(w0, a.lemma)) return true;
     }
     return false;
   }

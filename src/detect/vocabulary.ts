@@ -89,6 +89,20 @@ export class PhraseStarts {
   hasHash(a: number, b: number): boolean {
     return this.set.has(a, b);
   }
+
+  /** Whether "first second" was recorded, hashed without joining the words into a new string. */
+  hasPair(first: string, second: string): boolean {
+    const a = hashMore1(hashMore1(hashStart1(first), ' '), second);
+    const b = hashMore2(hashMore2(hashStart2(first), ' '), second);
+    return this.set.has(a, b);
+  }
+
+  /** An independent copy, to add to without changing this one. */
+  clone(): PhraseStarts {
+    const c = new PhraseStarts();
+    c.set.copyFrom(this.set);
+    return c;
+  }
 }
 
 // Two independent string hashes (FNV-1a and a multiply-xorshift variant), fed one string at a time so that
@@ -123,6 +137,13 @@ class PhraseHashSet {
   private hi = new Int32Array(1024);
   private size = 0;
   private hasZero = false;
+
+  copyFrom(other: PhraseHashSet): void {
+    this.lo = other.lo.slice();
+    this.hi = other.hi.slice();
+    this.size = other.size;
+    this.hasZero = other.hasZero;
+  }
 
   add(a: number, b: number): void {
     if (a === 0 && b === 0) {

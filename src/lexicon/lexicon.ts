@@ -53,14 +53,12 @@ export interface LexiconInfo {
 }
 
 const EMPTY_ORIGINS: readonly Origin[] = Object.freeze([]);
-/** Entries whose synonyms stay cached; past it the cache starts over, bounding memory (the decoder caches
- * its candidates per span, so a small cache here suffices). */
-const CACHE_LIMIT = 4_096;
 /**
- * Decoded origins kept, per cache generation. Counted in origins, not entries: a common word has over a
- * thousand, and 4,096 entries of them held some 23 MB.
+ * Decoded origins and synonyms kept, per cache generation. Counted in list items, not entries: a common word
+ * has over a thousand, and 4,096 entries of origins had held some 23 MB (an entry costs one more, so empty
+ * lists are bounded too). The decoder caches its candidates per span, so a small cache here suffices.
  */
-const CACHED_ORIGINS = 60_000;
+const CACHED_ITEMS = 60_000;
 
 /** A read position in the body. */
 interface Cursor {
@@ -258,12 +256,16 @@ class BinaryLexicon implements Lexicon {
   private readonly revStart: Uint32Array;
   private readonly revPos: Uint32Array;
   private readonly originCache = new GenerationalCache<number, readonly Origin[]>(
-    CACHED_ORIGINS,
-    (list) => list.length,
+    CACHED_ITEMS,
+    (list) => 1 + list.length,
   );
   /** Entry texts handed out so far (see `text`). */
   private readonly texts: Array<string | undefined>;
-  private readonly synonymCache = new Map<number, readonly number[]>();
+  private phrases: number[] | undefined;
+  private readonly synonymCache = new GenerationalCache<number, readonly number[]>(
+    CACHED_ITEMS,
+    (list) => 1 + list.length,
+  );
 
   constructor(path: string, holdout: HoldoutMode) {
     const t0 = performance.now();
@@ -365,6 +367,24 @@ class BinaryLexicon implements Lexicon {
     return this.all.slice(this.offs[i], this.offs[i + 1] - 1);
   }
 
+  phraseIds(): readonly number[] {
+    if (!this.phrases) {
+      // One walk over the entry strings: entry i is a phrase when a space falls inside its bounds.
+      const out: number[] = [];
+      const all = this.all;
+      let i = 0;
+      for (let k = 0; k < all.length && i < this.size; k++) {
+        while (k >= this.offs[i + 1]) i++;
+        if (all.charCodeAt(k) === 0x20) {
+          out.push(i);
+          k = this.offs[i + 1] - 1; // the rest of this entry cannot add it again
+        }
+      }
+      this.phrases = out;
+    }
+    return this.phrases;
+  }
+
   /** Entry i compared with `key` as JS compares strings (UTF-16 code units), without slicing it out. */
   private compareEntry(i: number, key: string): number {
     const all = this.all;
@@ -442,7 +462,6 @@ class BinaryLexicon implements Lexicon {
     const cached = this.synonymCache.get(id);
     if (cached) return cached;
     const out = Object.freeze(Array.from(this.fwdIds.subarray(this.fwdStart[id], this.fwdStart[id + 1])));
-    if (this.synonymCache.size >= CACHE_LIMIT) this.synonymCache.clear();
     this.synonymCache.set(id, out);
     return out;
   }

@@ -37,11 +37,6 @@ const EMPTY: readonly number[] = [];
 export class TermIndex {
   /** postings[length][position]: term ids by the word they have there. */
   private readonly postings: Array<Array<Map<string, number[]>>> = [];
-  /**
-   * Per option map (callers cache one per observed word), the postings it reaches per (length, position):
-   * `match` picks its pivot from these without walking every option again.
-   */
-  private readonly reach = new WeakMap<ReadonlyMap<string, unknown>, Int32Array>();
   private readonly byText = new Map<string, number>();
   /** Every word of some term, mapped to itself (see `word`). */
   private readonly words = new Map<string, string>();
@@ -111,20 +106,11 @@ export class TermIndex {
     return counts;
   }
 
-  /** reachCounts, cached per option map (callers that keep their own pass them to `match`). */
-  private reachOf(option: ReadonlyMap<string, unknown>, length: number, position: number): number {
-    let counts = this.reach.get(option);
-    if (!counts) {
-      counts = this.reachCounts(option);
-      this.reach.set(option, counts);
-    }
-    return counts[length * this.maxWords + position];
-  }
-
   /**
    * Terms whose word at each position is a key of `options[position]` (the words the observed word there
    * could stand for, the observed word itself included), with the chosen option per position. The
-   * position with the fewest postings is walked; the others are checked by map look-up.
+   * position with the fewest postings is walked; the others are checked by map look-up. `reach` gives each
+   * option's reachCounts (callers that cache options keep them); without it they are counted here.
    */
   match<T>(
     options: ReadonlyArray<ReadonlyMap<string, T>>,
@@ -135,7 +121,7 @@ export class TermIndex {
     let pivot = 0;
     let best = Number.POSITIVE_INFINITY;
     for (let p = 0; p < n; p++) {
-      const total = reach ? reach[p][n * this.maxWords + p] : this.reachOf(options[p], n, p);
+      const total = (reach?.[p] ?? this.reachCounts(options[p]))[n * this.maxWords + p];
       if (total < best) {
         best = total;
         pivot = p;

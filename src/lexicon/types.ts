@@ -43,6 +43,8 @@ export interface Lexicon {
   origins(id: number): readonly Origin[];
   /** The entry's synonyms (forward direction: what a spinner could replace it with), most typical first. */
   synonyms(id: number): readonly number[];
+  /** Ids of the entries of two or more words, ascending (without making a string per entry). */
+  phraseIds?(): readonly number[];
   /** `origins(id).length`, without building the Origin objects. */
   originCount?(id: number): number;
   /** SOURCE bits relating (original, observed), or 0 when the lexicon has no such pair. */
