@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLattice } from '../src/detect/decode.js';
+import { decodeLattice, windowReadings } from '../src/detect/decode.js';
 import { Detector } from '../src/detect/detector.js';
 import { defaultWeights, F } from '../src/detect/features.js';
+import { phraseCase } from '../src/detect/findings.js';
 import { toyLexicon, toyLm, toyMorph } from './helpers/toy-models.js';
 
 // A world where "the officials announced" is fluent and "the authorities stated" is not.
@@ -95,5 +96,57 @@ describe('decoder on hand-made cases', () => {
     expect(d.check('The cops announced.').findings).toEqual([]);
     const r = d.check('The cops announced.', { extraPairs: [{ observed: 'cops', original: 'officials' }] });
     expect(r.findings[0]?.suggestions.map((s) => s.text)).toContain('officials');
+  });
+
+  it('scores joint readings of a stretch that agree with the edge posteriors', () => {
+    const d = detector();
+    const a = d.analyse('The authorities stated.');
+    const { lattice } = a.sentences[0];
+    const dec = decodeLattice(lattice, lm, defaultWeights().w[0]);
+    // One position: its readings are its edges, with their posteriors.
+    const one = windowReadings(lattice, dec, 1, 2);
+    expect(one.map((r) => r.probability).sort()).toEqual(
+      [...dec.posterior[1]].filter((p) => p >= 1e-3).sort(),
+    );
+    // Two positions with no phrase edge: the joint readings cover the mass, heaviest first.
+    const two = windowReadings(lattice, dec, 1, 3);
+    expect(two.reduce((x, r) => x + r.probability, 0)).toBeCloseTo(1, 2);
+    for (let i = 1; i < two.length; i++)
+      expect(two[i - 1].probability).toBeGreaterThanOrEqual(two[i].probability);
+    expect(two[0].edges.map((e) => e.template?.surface)).toEqual(['officials', 'announced']);
+  });
+
+  it('ranks a phrase reading and the word readings it overlaps in one finding', () => {
+    const lm2 = toyLm(
+      { please: -3, take: -3, a: -1, seat: -4, chair: -4, sit: -3, down: -2 },
+      {
+        '<s> please': -1,
+        'please sit': -0.5,
+        'sit down': -0.3,
+        'down </s>': -0.3,
+        'please take': -1,
+        'take a': -0.5,
+        'a chair': -0.4,
+        'chair </s>': -0.3,
+      },
+    );
+    const lex2 = toyLexicon({ 'sit down': ['take a seat'], chair: ['seat'] });
+    const r = new Detector(lm2, lex2, toyMorph, defaultWeights()).check('Please take a seat', {
+      minConfidence: 0.1,
+    });
+    expect(r.findings.map((f) => f.text)).toEqual(['take a seat']);
+    const texts = r.findings[0].suggestions.map((s) => s.text);
+    expect(texts).toContain('sit down');
+    expect(texts).toContain('take a chair');
+    const total = r.findings[0].suggestions.reduce((x, s) => x + s.probability, 0);
+    expect(total).toBeLessThanOrEqual(1 + 1e-9);
+  });
+
+  it('puts a phrase original in the observed case word by word', () => {
+    expect(phraseCase('restricted boltzmann', 'limited Boltzmann')).toBe('restricted Boltzmann');
+    expect(phraseCase('breast cancer', 'Bosom disease')).toBe('Breast cancer');
+    expect(phraseCase('support vector machine', 'Bolster Vector Machine')).toBe('Support Vector Machine');
+    expect(phraseCase('sit down', 'TAKE A SEAT')).toBe('SIT DOWN');
+    expect(phraseCase('sit down', 'take a seat')).toBe('sit down');
   });
 });

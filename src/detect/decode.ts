@@ -15,6 +15,66 @@ export interface Decoded {
   posterior: Float64Array[];
   /** Posterior that position p is read as observed (its keep edge). */
   keepPosterior: Float64Array;
+  /** Forward-backward state, kept so `windowReadings` can score joint readings of a stretch. */
+  chain: ChainState;
+}
+
+/** Forward and backward log scores by edge index, transitions by (edge, predecessor slot), log partition. */
+interface ChainState {
+  alpha: Float64Array;
+  beta: Float64Array;
+  trans: Float64Array;
+  transOffset: Int32Array;
+  logZ: number;
+}
+
+/** One way to read a stretch of positions: the edges that tile it, and its posterior probability. */
+export interface Reading {
+  edges: Edge[];
+  probability: number;
+}
+
+/** Edges below this posterior are left out of joint readings (their readings are lighter still). */
+const READING_EDGE_FLOOR = 1e-3;
+/** Most partial readings followed while enumerating the readings of a stretch. */
+const MAX_READINGS = 256;
+
+/**
+ * The readings of positions [lo, hi) with their joint posterior: every chain of edges that starts at lo and
+ * ends at hi (edges crossing either end are not readings of the stretch), probability from the forward
+ * score into its first edge, the transitions and edge scores inside, and the backward score out of its
+ * last. A phrase reading ("breast cancer" over "bosom disease") and word-by-word ones ("heart" then the
+ * kept "disease") thus compete on the same stretch. Heaviest first.
+ */
+export function windowReadings(lattice: Lattice, decoded: Decoded, lo: number, hi: number): Reading[] {
+  const { startingAt } = lattice;
+  const { alpha, beta, trans, transOffset, logZ } = decoded.chain;
+  const out: Reading[] = [];
+  let followed = 0;
+  const walk = (edges: Edge[], log: number): void => {
+    const last = edges[edges.length - 1];
+    if (last.end === hi) {
+      out.push({ edges: edges.slice(), probability: Math.exp(log + beta[last.index] - logZ) });
+      return;
+    }
+    const next = startingAt[last.end];
+    for (let k = 0; k < next.length; k++) {
+      const e = next[k];
+      if (e.end > hi || decoded.posterior[last.end][k] < READING_EDGE_FLOOR) continue;
+      if (++followed > MAX_READINGS) return;
+      edges.push(e);
+      walk(edges, log + trans[transOffset[e.index] + last.endSlot] + e.score);
+      edges.pop();
+    }
+  };
+  const first = startingAt[lo];
+  for (let k = 0; k < first.length; k++) {
+    const e = first[k];
+    if (e.end > hi || decoded.posterior[lo][k] < READING_EDGE_FLOOR) continue;
+    if (++followed > MAX_READINGS) break;
+    walk([e], alpha[e.index]);
+  }
+  return out.sort((a, b) => b.probability - a.probability);
 }
 
 function logAddExp(a: number, b: number): number {
@@ -37,7 +97,15 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
     for (const e of startingAt[p]) e.index = count++;
   }
   offset[n] = count;
-  if (n === 0) return { best: [], posterior: [], keepPosterior: new Float64Array(0) };
+  if (n === 0) {
+    const none = new Float64Array(0);
+    return {
+      best: [],
+      posterior: [],
+      keepPosterior: none,
+      chain: { alpha: none, beta: none, trans: none, transOffset: new Int32Array(1), logZ: 0 },
+    };
+  }
 
   // Transition scores, stored per (edge, predecessor slot); predecessors of an edge starting at p are endingAt[p].
   const transOffset = new Int32Array(count + 1);
@@ -160,5 +228,5 @@ export function decodeLattice(lattice: Lattice, lm: LanguageModel, lmWeight: num
   const best: Edge[] = [];
   for (let ei = bestEnd; ei >= 0; ei = back[ei]) best.push(edgeIndex[ei]);
   best.reverse();
-  return { best, posterior, keepPosterior };
+  return { best, posterior, keepPosterior, chain: { alpha, beta, trans, transOffset, logZ: z } };
 }

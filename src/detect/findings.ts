@@ -5,8 +5,8 @@
 
 import type { Finding, Suggestion, Token } from '../types.js';
 import { KIND_NAMES } from './candidates.js';
-import type { Decoded } from './decode.js';
-import type { Lattice } from './lattice.js';
+import { type Decoded, windowReadings } from './decode.js';
+import type { Edge, Lattice } from './lattice.js';
 
 /** Positions below this substitution posterior are not reported even at a zero threshold. */
 const REPORT_FLOOR = 0.02;
@@ -62,39 +62,50 @@ export function sentenceFindings(
       spans.set(key, span);
     }
   }
+  // The heaviest span first; overlapping reportable spans join it into one stretch, so a phrase reading
+  // ("breast cancer" over "bosom disease") and the word readings it overlaps ("heart") are ranked together.
+  const ordered = [...spans.values()].filter((s) => s.mass >= REPORT_FLOOR).sort((a, b) => b.mass - a.mass);
   const covered = new Uint8Array(n);
-  const chosen = [...spans.values()]
-    .filter((s) => s.mass >= REPORT_FLOOR)
-    .sort((a, b) => b.mass - a.mass)
-    .filter((s) => {
-      for (let q = s.start; q < s.end; q++) if (covered[q]) return false;
-      covered.fill(1, s.start, s.end);
-      return true;
-    })
-    .sort((a, b) => a.start - b.start);
+  const windows: Array<{ start: number; end: number; mass: number }> = [];
+  for (const s of ordered) {
+    if (isCovered(covered, s.start, s.end)) continue;
+    const w = { start: s.start, end: s.end, mass: s.mass };
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const t of ordered) {
+        if (t.start >= w.end || t.end <= w.start || (t.start >= w.start && t.end <= w.end)) continue;
+        if (isCovered(covered, t.start, t.end)) continue;
+        w.start = Math.min(w.start, t.start);
+        w.end = Math.max(w.end, t.end);
+        grown = true;
+      }
+    }
+    covered.fill(1, w.start, w.end);
+    windows.push(w);
+  }
+  windows.sort((a, b) => a.start - b.start);
   const out: Finding[] = [];
-  for (const best of chosen) {
-    const start = tokens[lattice.tokens[best.start]].start;
-    const end = tokens[lattice.tokens[best.end - 1]].end;
+  for (const w of windows) {
+    const start = tokens[lattice.tokens[w.start]].start;
+    const end = tokens[lattice.tokens[w.end - 1]].end;
     const observed = text.slice(start, end);
     const bySurface = new Map<string, { mass: number; kind: number }>();
-    const edges = lattice.startingAt[best.start];
-    for (let k = 1; k < edges.length; k++) {
-      const e = edges[k];
-      if (e.end !== best.end || !e.template) continue;
-      const prev = bySurface.get(e.template.surface);
-      const mass = decoded.posterior[best.start][k] + (prev?.mass ?? 0);
-      bySurface.set(e.template.surface, { mass, kind: prev?.kind ?? e.kind });
+    for (const r of windowReadings(lattice, decoded, w.start, w.end)) {
+      const changed = r.edges.find((e) => e.template !== null);
+      if (!changed) continue;
+      const surface = readingText(text, tokens, lattice, r.edges);
+      const prev = bySurface.get(surface);
+      bySurface.set(surface, { mass: r.probability + (prev?.mass ?? 0), kind: prev?.kind ?? changed.kind });
     }
     const ranked = [...bySurface.entries()].sort((a, b) => b[1].mass - a[1].mass);
     const suggestions: Suggestion[] = ranked.slice(0, MAX_SUGGESTIONS).map(([surface, v]) => ({
-      text: matchCase(surface, observed),
+      text: surface,
       probability: v.mass,
     }));
-    // Probability that something here was substituted: the most substituted position of the span
-    // (its mass can be split among overlapping readings, so the span's own mass would understate it).
-    let pSub = best.mass;
-    for (let q = best.start; q < best.end; q++) pSub = Math.max(pSub, sub[q]);
+    // Probability that something here was substituted: the most substituted position of the stretch
+    // (its mass can be split among overlapping readings, so one span's own mass would understate it).
+    let pSub = w.mass;
+    for (let q = w.start; q < w.end; q++) pSub = Math.max(pSub, sub[q]);
     out.push({
       start,
       end,
@@ -103,6 +114,50 @@ export function sentenceFindings(
       confidence: calibrate(pSub, calibration),
       kind: ranked.length > 0 ? KIND_NAMES[ranked[0][1].kind] : 'thesaurus',
     });
+  }
+  return out;
+}
+
+function isCovered(covered: Uint8Array, start: number, end: number): boolean {
+  for (let q = start; q < end; q++) if (covered[q]) return true;
+  return false;
+}
+
+/**
+ * The text of a reading of a stretch: each substituted span's original in the observed span's case, each
+ * kept word as written, and the text between spans (spaces, hyphens) as it is in the input.
+ */
+function readingText(
+  text: string,
+  tokens: readonly Token[],
+  lattice: Lattice,
+  edges: readonly Edge[],
+): string {
+  let out = '';
+  let prevEnd = -1;
+  for (const e of edges) {
+    const start = tokens[lattice.tokens[e.start]].start;
+    const end = tokens[lattice.tokens[e.end - 1]].end;
+    if (prevEnd >= 0) out += text.slice(prevEnd, start);
+    const observed = text.slice(start, end);
+    out += e.template ? phraseCase(e.template.surface, observed) : observed;
+    prevEnd = end;
+  }
+  return out;
+}
+
+/**
+ * A phrase original in the observed span's case: word by word when both have as many words (a word the
+ * reading keeps stays as written: "restricted Boltzmann" for "limited Boltzmann"), else as a whole.
+ */
+export function phraseCase(surface: string, observed: string): string {
+  const words = surface.split(' ');
+  const parts = observed.split(/(\s+)/);
+  if (words.length === 1 || parts.length !== 2 * words.length - 1) return matchCase(surface, observed);
+  let out = '';
+  for (let i = 0; i < words.length; i++) {
+    const o = parts[2 * i];
+    out += (i > 0 ? parts[2 * i - 1] : '') + (o.toLowerCase() === words[i] ? o : matchCase(words[i], o));
   }
   return out;
 }
