@@ -3,7 +3,7 @@
  * `<!-- bench:NAME -->` and the next `<!-- /bench -->` is rewritten.
  */
 
-import { HEAP_GROWING_PERCENT } from '../src/heap.js';
+import { HEAP_GROWING_PERCENT, SEMI_SPACE_MB } from '../src/heap.js';
 import type { CaseSummary, CleanReport, QualityReport, RealReport } from './harness.js';
 import { MIN_DOC_RATE, MIN_DOC_WORDS } from './harness.js';
 import { SYSTEM_LABELS, type SystemName } from './resources.js';
@@ -433,10 +433,10 @@ export function sections(r: BenchReport): Record<string, string> {
     // Rows measured on the news documents only (the default-heap comparison) stay out of the length series.
     const scaled = r.speed.filter((s) => s.scaling.length > 0);
     const label = (s: SpeedResult) =>
-      `${SYSTEM_LABELS[s.system]}${s.defaultHeap ? ', V8 default heap growth' : ''}`;
+      `${SYSTEM_LABELS[s.system]}${s.defaultHeap ? ', V8 default heap settings' : ''}`;
     const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
     out.speed = [
-      `News text (${int(eng.docs)} texts: Brown news pieces of ~300 words and the news-dev original, ${int(eng.words)} words), one document at a time after a short warm-up, each system in a fresh process${eng.pinned ? ' pinned to one core (taskset)' : ''}. Load time runs from importing the system to the end of its first check (models load lazily). Every process caps V8's heap growth at ${HEAP_GROWING_PERCENT}% of the live heap, as the CLI and the server do (src/heap.ts); the row marked "V8 default heap growth" runs the engine on the same documents without that cap.`,
+      `News text (${int(eng.docs)} texts: Brown news pieces of ~300 words and the news-dev original, ${int(eng.words)} words), one document at a time after a short warm-up, each system in a fresh process${eng.pinned ? ' pinned to one core (taskset)' : ''}. Load time runs from importing the system to the end of its first check (models load lazily). Every process caps V8's heap growth at ${HEAP_GROWING_PERCENT}% of the live heap, as the CLI and the server do, and runs with ${SEMI_SPACE_MB} MB young-generation semi-spaces, as the CLI's #! line starts it (src/heap.ts); the row marked "V8 default heap settings" runs the engine on the same documents with neither.`,
       '',
       table(
         [

@@ -270,8 +270,8 @@ async function main(): Promise<void> {
       log(`speed: ${system}`);
       speed.push(runSpeed({ system, docs: full ? 400 : 120, docWords: 300, sizes }));
     }
-    // Peak memory with V8's default heap growth, for comparison with the cap the CLI and server set.
-    log('speed: engine with the default heap growth (news documents only)');
+    // Peak memory with V8's default heap settings, for comparison with those the CLI and server use.
+    log('speed: engine with the default heap settings (news documents only)');
     speed.push(
       runSpeed({ system: 'engine', docs: full ? 400 : 120, docWords: 300, sizes: [], defaultHeap: true }),
     );

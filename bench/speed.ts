@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { limitHeapGrowth } from '../src/heap.js';
+import { limitHeapGrowth, SEMI_SPACE_MB } from '../src/heap.js';
 import { brownChunks, brownDocs, isEvalFile, loadNewsDev } from './corpora.js';
 import { logLogSlope, quantile } from './metrics.js';
 import type { SystemName } from './resources.js';
@@ -24,8 +24,8 @@ export interface SpeedConfig {
   /** Single-text sizes (words) for the scaling curve. */
   sizes: readonly number[];
   /**
-   * Leave V8's heap growth at its default instead of capping it as the CLI and server do
-   * (src/heap.ts `limitHeapGrowth`): a comparison row for peak memory.
+   * Leave V8's heap at its defaults instead of capping its growth and young generation as the CLI does
+   * (src/heap.ts): a comparison row for peak memory.
    */
   defaultHeap?: boolean;
 }
@@ -52,7 +52,7 @@ export interface SpeedResult {
   peakRssMB: number;
   /** Whether the process was pinned to one core. */
   pinned: boolean;
-  /** Run with V8's default heap growth (see SpeedConfig.defaultHeap). */
+  /** Run with V8's default heap settings (see SpeedConfig.defaultHeap). */
   defaultHeap?: boolean;
 }
 
@@ -168,7 +168,9 @@ export const LARGE_TEXT_HEAP_MB = 4096;
 function spawnChild(input: SpeedInput, dir: string, name: string, nodeArgs: string[] = []): SpeedResult {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(input));
-  const args = [...nodeArgs, '--import', 'tsx', join(here, 'speed.ts'), file];
+  // The young-generation size the CLI's #! line gives its own process (src/heap.ts SEMI_SPACE_MB).
+  const semi = input.defaultHeap ? [] : [`--max-semi-space-size=${SEMI_SPACE_MB}`];
+  const args = [...semi, ...nodeArgs, '--import', 'tsx', join(here, 'speed.ts'), file];
   const pinned = hasTaskset();
   const opts = { encoding: 'utf8' as const, maxBuffer: 1 << 26 };
   const r = pinned

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GenerationalCache } from '../src/cache.js';
+import { SEMI_SPACE_MB } from '../src/heap.js';
+import { BIN } from './helpers/run-cli.js';
 
 describe('the generational cache', () => {
   it('keeps entries in use across generations and drops the rest', () => {
@@ -54,5 +57,20 @@ describe('limitHeapGrowth', () => {
   it('sets the cap, unless the node command line already chose one', () => {
     expect(run([]).stdout.trim()).toBe('true');
     expect(run(['--heap-growing-percent=30']).stdout.trim()).toBe('false');
+  });
+});
+
+describe('the young generation of the CLI', () => {
+  const shebang = `#!/usr/bin/env -S node --max-semi-space-size=${SEMI_SPACE_MB}`;
+
+  it('is set by the #! line, in the source and the built binary, to SEMI_SPACE_MB', () => {
+    expect(readFileSync('src/cli/main.ts', 'utf8').split('\n')[0]).toBe(shebang);
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(shebang);
+  });
+
+  it('starts the binary through that line', () => {
+    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

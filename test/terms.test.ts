@@ -4,7 +4,7 @@ import { CandidateSource, KIND } from '../src/detect/candidates.js';
 import { Detector } from '../src/detect/detector.js';
 import { defaultWeights } from '../src/detect/features.js';
 import { UnspinError } from '../src/errors.js';
-import { formatTerms, parseTerms, type Term, TermIndex } from '../src/lexicon/terms.js';
+import { formatTerms, parseTerms, type Term, TermIndex, WordSlots } from '../src/lexicon/terms.js';
 import { toyLexicon, toyLm, toyMorph } from './helpers/toy-models.js';
 
 const STOP = new Set('the a of and is to in on with we for'.split(' '));
@@ -120,6 +120,32 @@ describe('term candidates', () => {
     ];
     expect(index.match(opts).map((m) => [index.text(m.term), m.picks])).toEqual([
       ['neural network', ['same', 'swap']],
+    ]);
+  });
+
+  it('looks words up in compact slots as in a Map, in the same order', () => {
+    const words = ['web', 'network', 'organization', 'net', 'forest'];
+    const slots = new WordSlots('neural', words);
+    const map = new Map<string, number>([
+      ['neural', 0],
+      ...words.map((w, i): [string, number] => [w, i + 1]),
+    ]);
+    expect(slots.size).toBe(map.size);
+    for (const w of ['neural', ...words, 'nothing', '', 'zzz', 'a']) expect(slots.get(w)).toBe(map.get(w));
+    const seen: Array<[number, string]> = [];
+    slots.forEach((slot, w) => {
+      seen.push([slot, w]);
+    });
+    expect(seen).toEqual([...map].map(([w, slot]) => [slot, w]));
+    const other = new WordSlots('random', ['arbitrary']);
+    const viaMaps = index.match([map, new Map([['random', 0]])]);
+    expect(index.match([slots, new WordSlots('random', [])])).toEqual(viaMaps);
+    expect(index.match([new WordSlots('deep', []), slots]).map((m) => index.text(m.term))).toEqual([
+      'deep web',
+    ]);
+    expect(index.reachCounts(slots)).toEqual(index.reachCounts(map));
+    expect(index.match([other, new WordSlots('timberland', ['forest'])]).map((m) => m.picks)).toEqual([
+      [0, 1],
     ]);
   });
 

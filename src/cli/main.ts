@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 /**
  * The `unspin` command line. Exit codes: 0 every input clean, 1 some input suspicious or spun,
  * 2 usage error, unreadable/invalid input (other inputs are still checked), or internal error.

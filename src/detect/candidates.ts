@@ -8,7 +8,7 @@
  */
 
 import { GenerationalCache } from '../cache.js';
-import type { TermIndex } from '../lexicon/terms.js';
+import { type TermIndex, WordSlots } from '../lexicon/terms.js';
 import type { Lexicon } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
 import type { CollocationIndex } from '../lm/collocations.js';
@@ -501,17 +501,25 @@ export class CandidateSource {
     let m = this.termOptionCache.get(norm);
     if (m) return m;
     const terms = this.terms!;
-    const slots = new Map<string, number>([[norm, 0]]);
-    const evidence: number[] = [];
+    const words: string[] = [];
+    const ints: number[] = [];
+    const choice: number[] = [];
     this.forEachWordOrigin(
       norm,
       (surface) => terms.hasWord(surface),
       (surface, o) => {
-        slots.set(terms.word(surface), slots.size);
-        evidence.push(o.fanout, o.sources, o.pos, o.rank, o.choice);
+        words.push(terms.word(surface));
+        ints.push(o.fanout, o.sources, o.pos, o.rank);
+        choice.push(o.choice);
       },
     );
-    m = { slots, evidence: evidence.slice(), reach: terms.reachCounts(slots) };
+    const slots = new WordSlots(norm, words);
+    m = {
+      slots,
+      ints: Int32Array.from(ints),
+      choice: Float64Array.from(choice),
+      reach: terms.reachCounts(slots),
+    };
     this.termOptionCache.set(norm, m);
     return m;
   }
@@ -789,23 +797,32 @@ interface TermOption {
 const SAME_WORD: TermOption = { same: true, fanout: 1, sources: 0, pos: 0, rank: -1, choice: 0 };
 
 /**
- * An observed word's options inside terms, packed for the cache (a Map of option objects cost about three
- * times as much): `slots` maps each word it could stand for to a slot, 0 being the word itself, and
- * `evidence` holds the channel evidence of slot k at (k - 1) * 5: fanout, sources, pos, rank, choice.
- * The option words are the term index's own strings, so the cache holds no copies of them.
+ * An observed word's options inside terms, packed for the cache (a Map of words plus an array of evidence
+ * cost about twice as much, and a long text keeps thousands of these): `slots` gives each word it could
+ * stand for a slot, 0 being the word itself; slot k's channel evidence is at k - 1 in `choice` and at
+ * (k - 1) * 4 in `ints` (fanout, sources, pos, rank). The option words are the term index's own strings,
+ * so the cache holds no copies of them.
  */
 interface TermChoices {
-  slots: ReadonlyMap<string, number>;
-  evidence: readonly number[];
+  slots: WordSlots;
+  ints: Int32Array;
+  choice: Float64Array;
   /** TermIndex.reachCounts of `slots`. */
   reach: Int32Array;
 }
 
 function optionAt(c: TermChoices, slot: number): TermOption {
   if (slot === 0) return SAME_WORD;
-  const e = c.evidence;
-  const i = (slot - 1) * 5;
-  return { same: false, fanout: e[i], sources: e[i + 1], pos: e[i + 2], rank: e[i + 3], choice: e[i + 4] };
+  const e = c.ints;
+  const i = (slot - 1) * 4;
+  return {
+    same: false,
+    fanout: e[i],
+    sources: e[i + 1],
+    pos: e[i + 2],
+    rank: e[i + 3],
+    choice: c.choice[slot - 1],
+  };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { CheckOptions, CheckResult, Finding, Token } from '../types.js';
 import { CandidateSource, type Morphology } from './candidates.js';
 import { STOPWORDS } from './channels.js';
 import { decodeLattice } from './decode.js';
-import { documentFeatures, documentScore, verdictFor } from './docscore.js';
+import { documentFeatures, documentScore, type Values, verdictFor } from './docscore.js';
 import { F, type Weights } from './features.js';
 import { sentenceFindings, substitutionPosteriors } from './findings.js';
 import type { FrequencyTable } from './frequencies.js';
@@ -53,7 +53,7 @@ export interface Decoding {
   /** Every finding above the report floor and `floor`, confidence calibrated but not scaled by the document score. */
   findings: Finding[];
   /** Substitution posterior of each word position, in text order. */
-  subs: number[];
+  subs: Values;
   documentFeatures: number[];
 }
 
@@ -179,16 +179,21 @@ export class Detector {
    */
   decode(text: string, options: CheckOptions = {}, floor = 0): Decoding {
     const findings: Finding[] = [];
-    const subs: number[] = [];
+    const posteriors = new ValueLog();
     const lmWeight = this.weights.w[F.lm];
     const analysis = this.analyse(text, options, false, (lattice, tokens) => {
       const decoded = decodeLattice(lattice, this.lm, lmWeight);
-      for (const v of substitutionPosteriors(decoded)) subs.push(v);
+      for (const v of substitutionPosteriors(decoded)) posteriors.push(v);
       for (const f of sentenceFindings(text, tokens, lattice, decoded, this.weights.confidence)) {
         if (f.confidence >= floor) findings.push(f);
       }
     });
-    return { analysis, findings, subs, documentFeatures: documentFeatures(subs, analysis.words) };
+    return {
+      analysis,
+      findings,
+      subs: posteriors,
+      documentFeatures: documentFeatures(posteriors, analysis.words),
+    };
   }
 
   /**
@@ -208,5 +213,37 @@ export class Detector {
       if (confidence >= minConfidence) findings.push({ ...f, confidence });
     }
     return { score, verdict: verdictFor(score, this.weights.document), words: d.analysis.words, findings };
+  }
+}
+
+/**
+ * Numbers collected in chunks (small for a short text, up to 64k values): a million-word text's
+ * posteriors are never copied into a bigger array as they grow (a plain array's growth holds the old and
+ * the new copy at once).
+ */
+class ValueLog implements Values {
+  private static readonly MAX_CHUNK = 1 << 16;
+  private readonly chunks: Float64Array[] = [];
+  private current = new Float64Array(1024);
+  private stored = 0;
+  private used = 0;
+
+  get length(): number {
+    return this.stored + this.used;
+  }
+
+  push(v: number): void {
+    if (this.used === this.current.length) {
+      this.chunks.push(this.current);
+      this.stored += this.used;
+      this.current = new Float64Array(Math.min(ValueLog.MAX_CHUNK, 2 * this.current.length));
+      this.used = 0;
+    }
+    this.current[this.used++] = v;
+  }
+
+  forEach(fn: (value: number) => void): void {
+    for (const c of this.chunks) for (let i = 0; i < c.length; i++) fn(c[i]);
+    for (let i = 0; i < this.used; i++) fn(this.current[i]);
   }
 }
