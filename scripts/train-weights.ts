@@ -16,6 +16,7 @@ import { isTrainingFile } from '../bench/split.js';
 import { dataPath } from '../src/data.js';
 import { DOC_FEATURES } from '../src/detect/docscore.js';
 import { defaultWeights, F, FEATURES, type Weights } from '../src/detect/features.js';
+import { docRateFeature } from '../src/detect/lattice.js';
 import { createEngine, loadWeights, WEIGHTS_FILE } from '../src/engine.js';
 import { buildCollocations } from '../src/lm/collocations.js';
 import { loadDefaultModel, loadEngineModel } from '../src/lm/index.js';
@@ -107,7 +108,10 @@ function collectGroups(weights: Weights, data: readonly Sample[]): { groups: Gro
   let exact = 0;
   let noCandidates = 0;
   for (const s of data) {
-    const a = engine.detector.analyse(s.text, {}, true);
+    // The keep.docRate feature: how spun the text reads on a first decoding pass (as Detector.decode
+    // measures it; these texts are shorter than one of its blocks).
+    const rate = engine.detector.decode(s.text).documentFeatures[0];
+    const a = engine.detector.analyse(s.text, {}, true, undefined, docRateFeature(rate));
     for (const { lattice } of a.sentences) {
       const tokenOf = (q: number) => a.tokens[lattice.tokens[q]];
       const goldAt = (q: number) => {
@@ -177,7 +181,7 @@ function main(): void {
   for (let round = 1; round <= rounds; round++) {
     const { groups, stats } = collectGroups(weights, train);
     log(`round ${round}: ${stats}`);
-    const iterations = only.length > 0 ? 150 : 400;
+    const iterations = Number(process.env.TRAIN_ITERATIONS ?? (only.length > 0 ? 150 : 400));
     const w = fitSoftmax(groups, weights.w, { l2: 1e-3, iterations, lr: 0.05, log, fixed });
     weights = { ...weights, w };
   }

@@ -148,7 +148,9 @@ describe('weights fitted before the collocation features', () => {
     const old = { ...full, w: full.w.slice(0, F['kind.collocation']) };
     const padded = checkWeights(old);
     expect(padded.w).toHaveLength(full.w.length);
-    expect(padded.w.slice(F['kind.collocation'])).toEqual([0, 0]);
+    expect(padded.w.slice(F['kind.collocation'])).toEqual(
+      new Array(full.w.length - F['kind.collocation']).fill(0),
+    );
     expect(old.w).toHaveLength(F['kind.collocation']); // the caller's object is left alone
     const text = 'The city authorities stated on Monday that the bridge would reopen.';
     const r = createEngine({ technical: false, weights: old }).check(text);

@@ -3,6 +3,7 @@ import { decodeLattice, windowReadings } from '../src/detect/decode.js';
 import { Detector } from '../src/detect/detector.js';
 import { defaultWeights, F } from '../src/detect/features.js';
 import { phraseCase } from '../src/detect/findings.js';
+import { docRateFeature, RATE_REFERENCE, shiftKeepScores } from '../src/detect/lattice.js';
 import { toyLexicon, toyLm, toyMorph } from './helpers/toy-models.js';
 
 // A world where "the officials announced" is fluent and "the authorities stated" is not.
@@ -148,5 +149,41 @@ describe('decoder on hand-made cases', () => {
     expect(phraseCase('support vector machine', 'Bolster Vector Machine')).toBe('Support Vector Machine');
     expect(phraseCase('sit down', 'TAKE A SEAT')).toBe('SIT DOWN');
     expect(phraseCase('sit down', 'take a seat')).toBe('sit down');
+  });
+
+  it('shifts keep scores as if the lattice had been built with them', () => {
+    const a = detector().analyse('Please take a seat');
+    const { lattice } = a.sentences[0];
+    const before = lattice.startingAt.map((edges) => edges.map((e) => e.score));
+    shiftKeepScores(lattice, -0.7);
+    lattice.startingAt.forEach((edges, p) => {
+      expect(edges[0].score).toBeCloseTo(before[p][0] - 0.7, 12);
+      for (let k = 1; k < edges.length; k++) {
+        const covered = edges[k].end - edges[k].start;
+        expect(edges[k].score).toBeCloseTo(before[p][k] - 0.7 * (covered - 1), 12);
+      }
+    });
+    expect(lattice.startingAt.some((edges) => edges.some((e) => e.end - e.start > 1))).toBe(true);
+  });
+
+  it('flags more in a text that reads as spun when the fitted docRate weight says so', () => {
+    const weights = defaultWeights();
+    weights.w[F.keep] = 6; // a strong prior for keeping, so the rate has room to matter
+    const plain = new Detector(lm, lexicon, toyMorph, weights);
+    const adapted = new Detector(lm, lexicon, toyMorph, { ...weights, w: weights.w.slice() });
+    // Keeping a word costs ln(rate) less than before: the same as `plain` for a text whose rate is 1%,
+    // less likely to keep in one that reads as more spun than that.
+    adapted.weights.w[F['keep.docRate']] = -1;
+    adapted.weights.w[F.keep] = 6 + Math.log(0.01 / RATE_REFERENCE);
+    const spun = 'The authorities stated.';
+    const conf = (d: Detector) => d.decode(spun).findings.reduce((m, f) => Math.max(m, f.confidence), 0);
+    expect(conf(adapted)).toBeGreaterThan(conf(plain));
+    // The document features come from the first pass, whatever the weight.
+    const firstPass = new Detector(lm, lexicon, toyMorph, { ...weights, w: adapted.weights.w.slice() });
+    firstPass.weights.w[F['keep.docRate']] = 0;
+    expect(adapted.decode(spun).documentFeatures).toEqual(firstPass.decode(spun).documentFeatures);
+    expect(adapted.check('The officials announced.', { minConfidence: 0.5 }).findings).toEqual([]);
+    expect(docRateFeature(0)).toBe(Math.log(1e-3 / RATE_REFERENCE));
+    expect(docRateFeature(RATE_REFERENCE)).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { tokenize } from '../text/tokenize.js';
 import type { CheckOptions, CheckResult, Finding, Token } from '../types.js';
 import { CandidateSource, type Morphology } from './candidates.js';
 import { STOPWORDS } from './channels.js';
-import { decodeLattice } from './decode.js';
+import { type Decoded, decodeLattice } from './decode.js';
 import { documentFeatures, documentScore, type Values, verdictFor } from './docscore.js';
 import { F, type Weights } from './features.js';
 import { sentenceFindings, substitutionPosteriors } from './findings.js';
@@ -19,8 +19,10 @@ import {
   type BuildContext,
   buildLattice,
   type DocumentVocabulary,
+  docRateFeature,
   type Lattice,
   type LatticeOptions,
+  shiftKeepScores,
 } from './lattice.js';
 import { VocabularyBuilder } from './vocabulary.js';
 
@@ -58,6 +60,8 @@ export interface Decoding {
 }
 
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
+/** Least word positions over which a text's own substitution rate is measured (see `decode`). */
+const BLOCK_POSITIONS = 2000;
 
 export class Detector {
   readonly source: CandidateSource;
@@ -121,12 +125,14 @@ export class Detector {
    * text is tokenised a paragraph-aligned piece at a time (src/text/segments.ts): the document's vocabulary
    * is collected in a first pass over the pieces and the pieces are tokenised again to decode, so memory
    * is bounded by one piece however long the text. Without it, every lattice and token is returned.
+   * `docRate` (training) is the text's `keep.docRate` feature, written into every keep edge's vector.
    */
   analyse(
     text: string,
     options: CheckOptions = {},
     training = false,
     onSentence?: (lattice: Lattice, tokens: Token[]) => void,
+    docRate?: number,
   ): Analysis {
     if (training && !this.source.config.features) {
       throw new Error('analyse(…, training) needs a detector created with { features: true }');
@@ -138,7 +144,7 @@ export class Detector {
       weights: this.weights.w,
       vocabulary,
       protect,
-      options: { ...this.latticeOptions, training },
+      options: { ...this.latticeOptions, training, docRate },
     });
     let words = 0;
     const out: AnalysedSentence[] = [];
@@ -176,18 +182,52 @@ export class Detector {
   /**
    * Decode every sentence: the findings whose calibrated confidence is at least `floor` (0: all of them)
    * and the substitution posterior of every word position, from which the document score is computed.
+   *
+   * How likely a word is to have been swapped depends on how much of the text around it was: a spinner
+   * rewrites a text at some rate, and well-written text has none. So sentences are decoded in blocks of
+   * at least BLOCK_POSITIONS positions (the whole text when shorter): once to measure the block's mean
+   * substitution posterior, then again with every keep score shifted by the fitted weight of
+   * `keep.docRate` (ln of that mean). The document features come from the first pass.
    */
   decode(text: string, options: CheckOptions = {}, floor = 0): Decoding {
     const findings: Finding[] = [];
     const posteriors = new ValueLog();
     const lmWeight = this.weights.w[F.lm];
-    const analysis = this.analyse(text, options, false, (lattice, tokens) => {
-      const decoded = decodeLattice(lattice, this.lm, lmWeight);
-      for (const v of substitutionPosteriors(decoded)) posteriors.push(v);
+    const rateWeight = this.weights.w[F['keep.docRate']] ?? 0;
+    const report = (lattice: Lattice, tokens: Token[], decoded: Decoded) => {
       for (const f of sentenceFindings(text, tokens, lattice, decoded, this.weights.confidence)) {
         if (f.confidence >= floor) findings.push(f);
       }
+    };
+    let block: Array<{ lattice: Lattice; tokens: Token[] }> = [];
+    let blockPositions = 0;
+    let blockMass = 0;
+    const flush = () => {
+      if (block.length === 0) return;
+      const delta = rateWeight * docRateFeature(blockMass / blockPositions);
+      for (const { lattice, tokens } of block) {
+        shiftKeepScores(lattice, delta);
+        report(lattice, tokens, decodeLattice(lattice, this.lm, lmWeight));
+      }
+      block = [];
+      blockPositions = 0;
+      blockMass = 0;
+    };
+    const analysis = this.analyse(text, options, false, (lattice, tokens) => {
+      const decoded = decodeLattice(lattice, this.lm, lmWeight);
+      for (const v of substitutionPosteriors(decoded)) {
+        posteriors.push(v);
+        blockMass += v;
+      }
+      blockPositions += lattice.tokens.length;
+      if (rateWeight === 0) {
+        report(lattice, tokens, decoded);
+        return;
+      }
+      block.push({ lattice, tokens });
+      if (blockPositions >= BLOCK_POSITIONS) flush();
     });
+    flush();
     return {
       analysis,
       findings,
