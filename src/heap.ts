@@ -18,8 +18,10 @@ import { setFlagsFromString } from 'node:v8';
  * Most megabytes of each of V8's two young-generation semi-spaces for unspin's own processes (V8's default
  * is 16). The young generation is sized when the process starts, so this cannot be set from inside it: the
  * CLI's `#!` line passes `--max-semi-space-size` with this value (a test keeps the two equal) and the
- * benchmark's speed processes pass it too. Checking a million-word text peaked at 490 MB with 8 against
- * 501 MB with 16, at the same speed on news text (interleaved runs on both cores); 4 was a quarter slower.
+ * benchmark's speed processes pass it too. It trades speed for memory: checking a million-word text (the
+ * benchmark's speed child, 2026-12-07) peaked at 482 MB with 8 against 508 MB with 16, and news text ran
+ * about 9% slower (one core, three runs of each in turn: 2,716 against 2,975 words/s); 4 was a quarter
+ * slower still.
  */
 export const SEMI_SPACE_MB = 8;
 
