@@ -1,6 +1,8 @@
 /**
  * Fit the decoder's weights, the confidence calibration and the document model, and write
- * data/weights.json. Run: `npx tsx scripts/train-weights.ts` (a few minutes on one core).
+ * data/weights.json. Run: `npx tsx scripts/train-weights.ts` (a few minutes on one core); `--only f1,f2`
+ * fits just those features, and TRAIN_ITERATIONS overrides the optimiser's iterations (150 with --only,
+ * 400 otherwise); TRAIN_DOCS / VALID_DOCS the number of training and validation documents.
  *
  * Training text: Brown corpus files picked by bench/split.ts (the benchmarks never measure on
  * them), spun by the evaluation simulator at rates from 0 (clean) to 60%. The engine runs with the

@@ -36,7 +36,7 @@ export const FEATURES = [
   'kind.user', // a pair supplied by the user
   'kind.collocation', // a word pair read as a collocation of the language model (src/lm/collocations.ts)
   'sub.association', // log10 association of that collocation (P(b | a) / P(b)); 0 for other readings
-  'keep.docRate', // ln of the mean substitution posterior of the words around (a first decoding pass): how spun this text is
+  'keep.docRate', // ln(r / 0.1), r the mean substitution posterior of the text around on a first decoding pass (lattice.ts docRateFeature)
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];
