@@ -166,6 +166,29 @@ describe('decoder on hand-made cases', () => {
     expect(lattice.startingAt.some((edges) => edges.some((e) => e.end - e.start > 1))).toBe(true);
   });
 
+  it('decodes a second pass from the first pass’s transitions without asking the model again', () => {
+    const { lattice } = detector().analyse('Please take a seat, the authorities stated.').sentences[0];
+    const first = decodeLattice(lattice, lm, defaultWeights().w[0]);
+    shiftKeepScores(lattice, 0.4);
+    const fresh = decodeLattice(lattice, lm, defaultWeights().w[0]);
+    let queries = 0;
+    const counting = Object.create(lm, {
+      logProb: {
+        value: (w: number, h1: number, h2: number) => {
+          queries++;
+          return lm.logProb(w, h1, h2);
+        },
+      },
+    });
+    const reused = decodeLattice(lattice, counting, defaultWeights().w[0], first.chain.trans);
+    expect(reused.posterior).toEqual(fresh.posterior);
+    expect(reused.best).toEqual(fresh.best);
+    expect(reused.chain.logZ).toBe(fresh.chain.logZ);
+    // Only the sentence-end transitions are asked for again.
+    expect(queries).toBe(lattice.endingAt[lattice.startingAt.length].length);
+    expect(() => decodeLattice(lattice, lm, 1, new Float64Array(1))).toThrow(/transitions/);
+  });
+
   it('flags more in a text that reads as spun when the fitted docRate weight says so', () => {
     const weights = defaultWeights();
     weights.w[F.keep] = 6; // a strong prior for keeping, so the rate has room to matter

@@ -144,6 +144,19 @@ describe('term candidates', () => {
       'deep web',
     ]);
     expect(index.reachCounts(slots)).toEqual(index.reachCounts(map));
+    // Slots made by the index look terms up by word id, with the same results and order.
+    const indexed = index.slots('neural', words);
+    for (const w of ['neural', ...words, 'nothing']) expect(indexed.get(w)).toBe(map.get(w));
+    expect(index.match([indexed, index.slots('random', [])])).toEqual(viaMaps);
+    expect(index.match([index.slots('deep', ['neural']), indexed])).toEqual(
+      index.match([
+        new Map([
+          ['deep', 0],
+          ['neural', 1],
+        ]),
+        map,
+      ]),
+    );
     expect(index.match([other, new WordSlots('timberland', ['forest'])]).map((m) => m.picks)).toEqual([
       [0, 1],
     ]);

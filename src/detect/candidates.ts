@@ -8,7 +8,7 @@
  */
 
 import { GenerationalCache } from '../cache.js';
-import { type TermIndex, WordSlots } from '../lexicon/terms.js';
+import type { TermIndex, WordSlots } from '../lexicon/terms.js';
 import type { Lexicon } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
 import type { CollocationIndex } from '../lm/collocations.js';
@@ -16,6 +16,7 @@ import type { LanguageModel } from '../lm/types.js';
 import { FILLER_RULES, numberWord, STOPWORDS, spellingVariants } from './channels.js';
 import { F, NUM_FEATURES, staticScore } from './features.js';
 import type { FrequencyTable } from './frequencies.js';
+import { bestIndices } from './rank.js';
 import { PhraseStarts } from './vocabulary.js';
 
 /**
@@ -410,9 +411,10 @@ export class CandidateSource {
     // original's lemma; only the best are inflected and get a full feature vector.
     const wLm = this.weights[F.lm];
     const M = this.config.maxPerSpan;
-    drafts.sort((a, b) => b.score + wLm * b.prior - (a.score + wLm * a.prior));
+    const keys = new Float64Array(drafts.length);
+    for (let i = 0; i < drafts.length; i++) keys[i] = drafts[i].score + wLm * drafts[i].prior;
     const out = new Map<string, Template>();
-    for (let i = 0; i < drafts.length && i < 2 * M + 8; i++) {
+    for (const i of bestIndices(keys, 2 * M + 8)) {
       const t = this.finish(drafts[i]);
       if (!t || t.surface === key) continue;
       const prev = out.get(t.surface);
@@ -513,7 +515,7 @@ export class CandidateSource {
         choice.push(o.choice);
       },
     );
-    const slots = new WordSlots(norm, words);
+    const slots = terms.slots(norm, words);
     m = {
       slots,
       ints: Int32Array.from(ints),

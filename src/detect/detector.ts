@@ -199,15 +199,16 @@ export class Detector {
         if (f.confidence >= floor) findings.push(f);
       }
     };
-    let block: Array<{ lattice: Lattice; tokens: Token[] }> = [];
+    // A block's sentences wait with their first pass's LM transitions, which the second pass reuses.
+    let block: Array<{ lattice: Lattice; tokens: Token[]; trans: Float64Array }> = [];
     let blockPositions = 0;
     let blockMass = 0;
     const flush = () => {
       if (block.length === 0) return;
       const delta = rateWeight * docRateFeature(blockMass / blockPositions);
-      for (const { lattice, tokens } of block) {
+      for (const { lattice, tokens, trans } of block) {
         shiftKeepScores(lattice, delta);
-        report(lattice, tokens, decodeLattice(lattice, this.lm, lmWeight));
+        report(lattice, tokens, decodeLattice(lattice, this.lm, lmWeight, trans));
       }
       block = [];
       blockPositions = 0;
@@ -224,7 +225,7 @@ export class Detector {
         report(lattice, tokens, decoded);
         return;
       }
-      block.push({ lattice, tokens });
+      block.push({ lattice, tokens, trans: decoded.chain.trans });
       if (blockPositions >= BLOCK_POSITIONS) flush();
     });
     flush();

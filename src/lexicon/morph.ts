@@ -79,8 +79,11 @@ interface IrregularOutput {
 interface IrregularTable {
   /** inflected form → readings */
   byForm: Map<string, IrregularReading[]>;
-  /** `lemma\tform` → preferred outputs (first wins unless POS decides) */
-  byLemma: Map<string, IrregularOutput[]>;
+  /**
+   * form → lemma → preferred outputs (first wins unless POS decides). Keyed in two levels so that a look-up
+   * builds no key string: candidate building inflects thousands of originals per new word.
+   */
+  byLemma: Map<Form, Map<string, IrregularOutput[]>>;
 }
 
 let table: IrregularTable | null = null;
@@ -89,7 +92,7 @@ let tablePath: string | null = null;
 /** Parses the irregular table's text (`form \t lemma \t pos \t tags`, tags like `past*,pastpart`; `*` = preferred). */
 export function parseIrregularTable(text: string): IrregularTable {
   const byForm = new Map<string, IrregularReading[]>();
-  const byLemma = new Map<string, IrregularOutput[]>();
+  const byLemma = new Map<Form, Map<string, IrregularOutput[]>>();
   const formSet = new Set<string>(FORMS);
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
@@ -106,10 +109,14 @@ export function parseIrregularTable(text: string): IrregularTable {
       if (readings) readings.push({ lemma, form: tag as Form, pos });
       else byForm.set(form, [{ lemma, form: tag as Form, pos }]);
       if (preferred) {
-        const key = `${lemma}\t${tag}`;
-        const outs = byLemma.get(key);
+        let lemmas = byLemma.get(tag as Form);
+        if (!lemmas) {
+          lemmas = new Map();
+          byLemma.set(tag as Form, lemmas);
+        }
+        const outs = lemmas.get(lemma);
         if (outs) outs.push({ text: form, pos });
-        else byLemma.set(key, [{ text: form, pos }]);
+        else lemmas.set(lemma, [{ text: form, pos }]);
       }
     }
   }
@@ -264,7 +271,7 @@ function regularInflection(w: string, form: Form): string {
 }
 
 function irregularInflection(lemma: string, form: Form, pos: number | undefined): string | undefined {
-  const outs = irregulars().byLemma.get(`${lemma}\t${form}`);
+  const outs = irregulars().byLemma.get(form)?.get(lemma);
   if (!outs || outs.length === 0) return undefined;
   if (pos !== undefined && pos !== 0) {
     for (const o of outs) if (o.pos & pos) return o.text;

@@ -32,7 +32,7 @@ export interface TermMatch<T> {
   picks: T[];
 }
 
-const EMPTY: readonly number[] = [];
+const EMPTY: ArrayLike<number> = new Int32Array(0);
 
 /** What an observed word could stand for, by word, with the caller's value for each; a Map is one. */
 export interface WordOptions<T> {
@@ -45,19 +45,40 @@ export interface WordOptions<T> {
 /**
  * A compact WordOptions from words to slots: slot 0 is `self`, slot k the k-th of `words` (no duplicates,
  * none equal to self). Looked up by binary search over a sorted permutation, so it costs a pointer and
- * two bytes per word where a Map costs about thirty.
+ * two bytes per word where a Map costs about thirty. Made by `TermIndex.slots`, it also knows the index's
+ * ids of its words, which `TermIndex.match` looks up instead of strings.
  */
 export class WordSlots implements WordOptions<number> {
   private readonly order: Uint16Array | Uint32Array;
+  /** With an index: the term-word ids of `self` and `words` (-1 for a word no term has), by slot. */
+  readonly index: TermIndex | undefined;
+  private readonly slotIds: Int32Array | undefined;
+  /** The known ids ascending, and the slot of each. */
+  private readonly ids: Int32Array | undefined;
+  private readonly idSlots: Uint16Array | Uint32Array | undefined;
 
   constructor(
     readonly self: string,
     private readonly words: readonly string[],
+    index?: TermIndex,
   ) {
-    const order = words.length < 0xffff ? new Uint16Array(words.length) : new Uint32Array(words.length);
+    const order = slotArray(words.length);
     for (let i = 0; i < order.length; i++) order[i] = i;
     order.sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
     this.order = order;
+    this.index = index;
+    if (index) {
+      const slotIds = new Int32Array(words.length + 1);
+      slotIds[0] = index.wordId(self);
+      for (let i = 0; i < words.length; i++) slotIds[i + 1] = index.wordId(words[i]);
+      const known: number[] = [];
+      for (let slot = 1; slot < slotIds.length; slot++) if (slotIds[slot] >= 0) known.push(slot);
+      known.sort((a, b) => slotIds[a] - slotIds[b]);
+      this.slotIds = slotIds;
+      this.ids = Int32Array.from(known, (slot) => slotIds[slot]);
+      this.idSlots = slotArray(known.length);
+      this.idSlots.set(known);
+    }
   }
 
   get size(): number {
@@ -79,37 +100,101 @@ export class WordSlots implements WordOptions<number> {
     return undefined;
   }
 
+  /** The slot of the index's word `id`, or -1 (only for slots made with an index). */
+  slotOfId(id: number): number {
+    if (id === this.slotIds![0]) return 0;
+    const ids = this.ids!;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ids[mid];
+      if (v < id) lo = mid + 1;
+      else if (v > id) hi = mid - 1;
+      else return this.idSlots![mid];
+    }
+    return -1;
+  }
+
+  /** The index's word id of each slot that has one, with the slot, in slot order (`forEach`'s). */
+  forEachId(fn: (id: number, slot: number) => void): void {
+    const slotIds = this.slotIds!;
+    for (let slot = 0; slot < slotIds.length; slot++) if (slotIds[slot] >= 0) fn(slotIds[slot], slot);
+  }
+
+  /** The word in `slot`. */
+  wordAt(slot: number): string {
+    return slot === 0 ? this.self : this.words[slot - 1];
+  }
+
   forEach(fn: (slot: number, word: string) => void): void {
     fn(0, this.self);
     for (let i = 0; i < this.words.length; i++) fn(i + 1, this.words[i]);
   }
 }
 
+function slotArray(n: number): Uint16Array | Uint32Array {
+  return n < 0xffff ? new Uint16Array(n) : new Uint32Array(n);
+}
+
 export class TermIndex {
-  /** postings[length][position]: term ids by the word they have there. */
-  private readonly postings: Array<Array<Map<string, number[]>>> = [];
+  /** Every word of some term, by id, and the ids by word. */
+  private readonly wordList: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** Each term's word ids, `maxWords` apart. */
+  private readonly termWords: Int32Array;
+  /**
+   * postings[length][position]: the ids of the terms of that length with word w at that position are
+   * list[start[w]] up to list[start[w + 1]] (compressed rows by word id).
+   */
+  private readonly postings: Array<Array<{ start: Int32Array; list: Int32Array }>> = [];
   private readonly byText = new Map<string, number>();
-  /** Every word of some term, mapped to itself (see `word`). */
-  private readonly words = new Map<string, string>();
+  /** Term texts, made on first use. */
+  private readonly texts: Array<string | undefined>;
   readonly maxWords: number;
 
   constructor(readonly terms: readonly Term[]) {
     let max = 0;
+    for (const t of terms) {
+      max = Math.max(max, t.words.length);
+      for (const w of t.words) {
+        if (!this.ids.has(w)) {
+          this.ids.set(w, this.wordList.length);
+          this.wordList.push(w);
+        }
+      }
+    }
+    this.maxWords = max;
+    this.texts = new Array(terms.length);
+    const V = this.wordList.length;
+    this.termWords = new Int32Array(terms.length * max);
+    for (let len = 0; len <= max; len++) {
+      const byPos: Array<{ start: Int32Array; list: Int32Array }> = [];
+      for (let pos = 0; pos < len; pos++)
+        byPos.push({ start: new Int32Array(V + 1), list: new Int32Array(0) });
+      this.postings.push(byPos);
+    }
     terms.forEach((t, id) => {
-      const n = t.words.length;
-      max = Math.max(max, n);
       this.byText.set(t.words.join(' '), id);
-      for (let len = this.postings.length; len <= n; len++) this.postings.push([]);
       t.words.forEach((w, pos) => {
-        if (!this.words.has(w)) this.words.set(w, w);
-        const byPos = this.postings[n];
-        while (byPos.length <= pos) byPos.push(new Map());
-        const list = byPos[pos].get(w);
-        if (list) list.push(id);
-        else byPos[pos].set(w, [id]);
+        const wid = this.ids.get(w)!;
+        this.termWords[id * max + pos] = wid;
+        this.postings[t.words.length][pos].start[wid + 1]++;
       });
     });
-    this.maxWords = max;
+    for (const byPos of this.postings) {
+      for (const rows of byPos) {
+        for (let w = 0; w < V; w++) rows.start[w + 1] += rows.start[w];
+        rows.list = new Int32Array(rows.start[V]);
+      }
+    }
+    const fill = this.postings.map((byPos) => byPos.map((rows) => rows.start.slice(0, V)));
+    terms.forEach((t, id) => {
+      t.words.forEach((w, pos) => {
+        const rows = this.postings[t.words.length][pos];
+        rows.list[fill[t.words.length][pos][this.ids.get(w)!]++] = id;
+      });
+    });
   }
 
   get size(): number {
@@ -118,12 +203,23 @@ export class TermIndex {
 
   /** Whether some term has this word (at any position). */
   hasWord(word: string): boolean {
-    return this.words.has(word);
+    return this.ids.has(word);
   }
 
   /** The index's own copy of a word some term has (so callers can keep it without a copy), else the word. */
   word(word: string): string {
-    return this.words.get(word) ?? word;
+    const id = this.ids.get(word);
+    return id === undefined ? word : this.wordList[id];
+  }
+
+  /** The id of a word some term has, or -1. */
+  wordId(word: string): number {
+    return this.ids.get(word) ?? -1;
+  }
+
+  /** Slots of what an observed word could stand for, with this index's word ids (see WordSlots). */
+  slots(self: string, words: readonly string[]): WordSlots {
+    return new WordSlots(self, words, this);
   }
 
   /** Id of a term by its lower-case text, or -1. */
@@ -132,12 +228,24 @@ export class TermIndex {
   }
 
   text(id: number): string {
-    return this.terms[id].words.join(' ');
+    let t = this.texts[id];
+    if (t === undefined) {
+      t = this.terms[id].words.join(' ');
+      this.texts[id] = t;
+    }
+    return t;
   }
 
   /** Ids of the terms of `length` words that have `word` at `position`. */
-  at(length: number, position: number, word: string): readonly number[] {
-    return this.postings[length]?.[position]?.get(word) ?? EMPTY;
+  at(length: number, position: number, word: string): ArrayLike<number> {
+    const id = this.ids.get(word);
+    return id === undefined ? EMPTY : this.atId(length, position, id);
+  }
+
+  private atId(length: number, position: number, wordId: number): Int32Array {
+    const rows = this.postings[length]?.[position];
+    if (!rows) return EMPTY_IDS;
+    return rows.list.subarray(rows.start[wordId], rows.start[wordId + 1]);
   }
 
   /**
@@ -148,9 +256,11 @@ export class TermIndex {
     const M = this.maxWords;
     const counts = new Int32Array((M + 1) * M);
     option.forEach((_, w) => {
-      if (!this.words.has(w)) return;
+      const id = this.ids.get(w);
+      if (id === undefined) return;
       for (let len = 2; len <= M; len++) {
-        for (let p = 0; p < len; p++) counts[len * M + p] += this.at(len, p, w).length;
+        const byPos = this.postings[len];
+        for (let p = 0; p < len; p++) counts[len * M + p] += byPos[p].start[id + 1] - byPos[p].start[id];
       }
     });
     return counts;
@@ -159,7 +269,7 @@ export class TermIndex {
   /**
    * Terms whose word at each position is a key of `options[position]` (the words the observed word there
    * could stand for, the observed word itself included), with the chosen option per position. The
-   * position with the fewest postings is walked; the others are checked by map look-up. `reach` gives each
+   * position with the fewest postings is walked; the others are checked by id look-up. `reach` gives each
    * option's reachCounts (callers that cache options keep them); without it they are counted here.
    */
   match<T>(options: ReadonlyArray<WordOptions<T>>, reach?: ReadonlyArray<Int32Array>): TermMatch<T>[] {
@@ -175,27 +285,48 @@ export class TermIndex {
       }
       if (total === 0) return [];
     }
-    const out: TermMatch<T>[] = [];
-    options[pivot].forEach((pick, w) => {
-      for (const id of this.at(n, pivot, w)) {
-        const words = this.terms[id].words;
-        const picks: T[] = new Array(n);
+    const slots = options.map((o) => this.asSlots(o));
+    const M = this.maxWords;
+    const words = this.termWords;
+    const found: Array<{ term: number; slots: number[] }> = [];
+    slots[pivot].forEachId((wid, pivotSlot) => {
+      const ids = this.atId(n, pivot, wid);
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k];
+        // Check every position before allocating: almost no posting matches.
         let ok = true;
         for (let p = 0; p < n && ok; p++) {
-          if (p === pivot) {
-            picks[p] = pick;
-            continue;
-          }
-          const o = options[p].get(words[p]);
-          if (o === undefined) ok = false;
-          else picks[p] = o;
+          if (p !== pivot && slots[p].slotOfId(words[id * M + p]) < 0) ok = false;
         }
-        if (ok) out.push({ term: id, picks });
+        if (!ok) continue;
+        const picked: number[] = new Array(n);
+        for (let p = 0; p < n; p++)
+          picked[p] = p === pivot ? pivotSlot : slots[p].slotOfId(words[id * M + p]);
+        found.push({ term: id, slots: picked });
       }
     });
-    return out;
+    return found.map((m) => ({
+      term: m.term,
+      picks: m.slots.map((slot, p) =>
+        (options[p] as unknown) === slots[p] ? (slot as T) : (options[p].get(slots[p].wordAt(slot)) as T),
+      ),
+    }));
+  }
+
+  /** `option` as slots with this index's ids (itself when it already is). */
+  private asSlots<T>(option: WordOptions<T>): WordSlots {
+    if (option instanceof WordSlots && option.index === this) return option;
+    const words: string[] = [];
+    let self: string | undefined;
+    option.forEach((_, w) => {
+      if (self === undefined) self = w;
+      else words.push(w);
+    });
+    return new WordSlots(self ?? '', words, this);
   }
 }
+
+const EMPTY_IDS = new Int32Array(0);
 
 /** Parse the terms file (`term<TAB>count<TAB>score` per line after the header). */
 export function parseTerms(text: string, source = TERMS_FILE): TermIndex {
