@@ -145,17 +145,24 @@ describe('term candidates', () => {
     ]);
     expect(index.reachCounts(slots)).toEqual(index.reachCounts(map));
     // Slots made by the index look terms up by word id, with the same results and order.
-    const indexed = index.slots('neural', words);
-    for (const w of ['neural', ...words, 'nothing']) expect(indexed.get(w)).toBe(map.get(w));
-    expect(index.match([indexed, index.slots('random', [])])).toEqual(viaMaps);
-    expect(index.match([index.slots('deep', ['neural']), indexed])).toEqual(
-      index.match([
-        new Map([
-          ['deep', 0],
-          ['neural', 1],
-        ]),
-        map,
-      ]),
+    const termWords = words.filter((w) => index.hasWord(w));
+    const indexed = index.slots('neural', termWords);
+    for (const w of ['neural', ...words, 'nothing'])
+      expect(indexed.get(w)).toBe(
+        w === 'neural' ? 0 : termWords.includes(w) ? termWords.indexOf(w) + 1 : undefined,
+      );
+    expect(indexed.size).toBe(termWords.length + 1);
+    expect(() => index.slots('neural', ['organization'])).toThrow(/no term's word/);
+    expect(
+      index
+        .match([indexed, index.slots('random', [])])
+        .map((m) => [index.text(m.term), m.picks.map((s) => indexed.wordAt(s))]),
+    ).toEqual(viaMaps.map((m) => [index.text(m.term), m.picks.map((s) => slots.wordAt(s))]));
+    const asWords = (ms: ReturnType<typeof index.match<number>>, opts: WordSlots[]) =>
+      ms.map((m) => [index.text(m.term), m.picks.map((s, p) => opts[p].wordAt(s))]);
+    const deep = new WordSlots('deep', ['neural']);
+    expect(asWords(index.match([index.slots('deep', ['neural']), indexed]), [deep, indexed])).toEqual(
+      asWords(index.match([deep, slots]), [deep, slots]),
     );
     expect(index.match([other, new WordSlots('timberland', ['forest'])]).map((m) => m.picks)).toEqual([
       [0, 1],

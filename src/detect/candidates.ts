@@ -313,6 +313,20 @@ export class CandidateSource {
    * second) in their place, as `build` would look them up. Most phrases of running text fail this test,
    * and it saves them the look-ups and the cache entry.
    */
+  /**
+   * Whether `build` could find a candidate for a phrase (two or more words): each of its channels' entry
+   * tests, without their work.
+   */
+  private phraseMayHaveCandidates(norms: readonly string[]): boolean {
+    return (
+      FILLER_STARTS.has(norms[0]) ||
+      FILLER_STARTS.has(norms[1]) ||
+      (this.collocations !== undefined && norms.length === 2) ||
+      (this.terms !== undefined && this.termChoices(norms) !== undefined) ||
+      this.phraseMayBeEntry(norms)
+    );
+  }
+
   private phraseMayBeEntry(norms: readonly string[]): boolean {
     const starts = this.lexiconStarts().withOrigins;
     const [w0, w1] = norms;
@@ -348,6 +362,8 @@ export class CandidateSource {
    * `isNumber` marks a single digit token.
    */
   forSpan(norms: readonly string[], isNumber = false): readonly Template[] {
+    // Most phrases of running text can have no candidate: rule them out before making a key string.
+    if (norms.length > 1 && this.userPairs.size === 0 && !this.phraseMayHaveCandidates(norms)) return EMPTY;
     const key = norms.join(' ');
     const user = this.userPairs.size > 0 ? this.userPairs.get(key) : undefined;
     let list = this.spanCache.get(key);
@@ -470,18 +486,8 @@ export class CandidateSource {
    */
   private addTerms(norms: readonly string[], key: string, out: Draft[]): void {
     const terms = this.terms!;
-    if (norms.length > terms.maxWords) return;
-    // A position whose word reaches no term of this length at that place rules the phrase out: most do.
-    const at = norms.length * terms.maxWords;
-    const choices: TermChoices[] = [];
-    let changeable = false;
-    for (let p = 0; p < norms.length; p++) {
-      const c = this.termOptions(norms[p]);
-      if (c.reach[at + p] === 0) return;
-      if (c.slots.size > 1) changeable = true;
-      choices.push(c);
-    }
-    if (!changeable || terms.lookup(key) >= 0) return;
+    const choices = this.termChoices(norms);
+    if (!choices || terms.lookup(key) >= 0) return;
     for (const m of terms.match(
       choices.map((c) => c.slots),
       choices.map((c) => c.reach),
@@ -493,6 +499,26 @@ export class CandidateSource {
         this.draft(surface, surface, KIND.term, norms.length, c.sources, c.pos, c.fanout, c.rank, c.choice),
       );
     }
+  }
+
+  /**
+   * The term options of each word of a phrase, or undefined when the phrase can match no term: too long, a
+   * position whose word reaches no term of this length at that place (most phrases), or no word that could
+   * stand for another.
+   */
+  private termChoices(norms: readonly string[]): TermChoices[] | undefined {
+    const terms = this.terms!;
+    if (norms.length > terms.maxWords) return undefined;
+    const at = norms.length * terms.maxWords;
+    const choices: TermChoices[] = [];
+    let changeable = false;
+    for (let p = 0; p < norms.length; p++) {
+      const c = this.termOptions(norms[p]);
+      if (c.reach[at + p] === 0) return undefined;
+      if (c.slots.size > 1) changeable = true;
+      choices.push(c);
+    }
+    return changeable ? choices : undefined;
   }
 
   /**

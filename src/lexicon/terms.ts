@@ -45,48 +45,64 @@ export interface WordOptions<T> {
 /**
  * A compact WordOptions from words to slots: slot 0 is `self`, slot k the k-th of `words` (no duplicates,
  * none equal to self). Looked up by binary search over a sorted permutation, so it costs a pointer and
- * two bytes per word where a Map costs about thirty. Made by `TermIndex.slots`, it also knows the index's
- * ids of its words, which `TermIndex.match` looks up instead of strings.
+ * two bytes per word where a Map costs about thirty.
+ *
+ * Made by `TermIndex.slots` (every word one some term has), it holds the index's word ids instead of the
+ * words, in one array: per slot its id (self's is -1 when no term has it), then the ids ascending, then the
+ * slot of each. `TermIndex.match` looks ids up; the words are the index's own strings.
  */
 export class WordSlots implements WordOptions<number> {
-  private readonly order: Uint16Array | Uint32Array;
-  /** With an index: the term-word ids of `self` and `words` (-1 for a word no term has), by slot. */
   readonly index: TermIndex | undefined;
-  private readonly slotIds: Int32Array | undefined;
-  /** The known ids ascending, and the slot of each. */
-  private readonly ids: Int32Array | undefined;
-  private readonly idSlots: Uint16Array | Uint32Array | undefined;
+  private readonly words: readonly string[];
+  private readonly order: Uint16Array | Uint32Array;
+  private readonly packed: Int32Array;
+  private readonly count: number;
 
   constructor(
     readonly self: string,
-    private readonly words: readonly string[],
+    words: readonly string[],
     index?: TermIndex,
   ) {
-    const order = slotArray(words.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    order.sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
-    this.order = order;
+    this.count = words.length;
     this.index = index;
-    if (index) {
-      const slotIds = new Int32Array(words.length + 1);
-      slotIds[0] = index.wordId(self);
-      for (let i = 0; i < words.length; i++) slotIds[i + 1] = index.wordId(words[i]);
-      const known: number[] = [];
-      for (let slot = 1; slot < slotIds.length; slot++) if (slotIds[slot] >= 0) known.push(slot);
-      known.sort((a, b) => slotIds[a] - slotIds[b]);
-      this.slotIds = slotIds;
-      this.ids = Int32Array.from(known, (slot) => slotIds[slot]);
-      this.idSlots = slotArray(known.length);
-      this.idSlots.set(known);
+    if (!index) {
+      this.words = words;
+      const order = words.length < 0xffff ? new Uint16Array(words.length) : new Uint32Array(words.length);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      order.sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
+      this.order = order;
+      this.packed = EMPTY_IDS;
+      return;
     }
+    this.words = NO_WORDS;
+    this.order = NO_ORDER;
+    const n = words.length;
+    const packed = new Int32Array(1 + 3 * n);
+    packed[0] = index.wordId(self);
+    for (let i = 0; i < n; i++) {
+      const id = index.wordId(words[i]);
+      if (id < 0) throw new RangeError(`WordSlots: "${words[i]}" is no term's word`);
+      packed[i + 1] = id;
+    }
+    const bySlot = Array.from({ length: n }, (_, i) => i + 1).sort((x, y) => packed[x] - packed[y]);
+    bySlot.forEach((slot, k) => {
+      packed[1 + n + k] = packed[slot];
+      packed[1 + 2 * n + k] = slot;
+    });
+    this.packed = packed;
   }
 
   get size(): number {
-    return this.words.length + 1;
+    return this.count + 1;
   }
 
   get(word: string): number | undefined {
     if (word === this.self) return 0;
+    if (this.index) {
+      const id = this.index.wordId(word);
+      const slot = id < 0 ? -1 : this.slotOfId(id);
+      return slot <= 0 ? undefined : slot;
+    }
     const { words, order } = this;
     let lo = 0;
     let hi = order.length - 1;
@@ -100,42 +116,44 @@ export class WordSlots implements WordOptions<number> {
     return undefined;
   }
 
-  /** The slot of the index's word `id`, or -1 (only for slots made with an index). */
+  /** The slot of the index's word `id`, or -1 (only for slots made by `TermIndex.slots`). */
   slotOfId(id: number): number {
-    if (id === this.slotIds![0]) return 0;
-    const ids = this.ids!;
-    let lo = 0;
-    let hi = ids.length - 1;
+    const packed = this.packed;
+    if (id === packed[0]) return 0;
+    const n = this.count;
+    let lo = 1 + n;
+    let hi = 2 * n;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const v = ids[mid];
+      const v = packed[mid];
       if (v < id) lo = mid + 1;
       else if (v > id) hi = mid - 1;
-      else return this.idSlots![mid];
+      else return packed[mid + n];
     }
     return -1;
   }
 
   /** The index's word id of each slot that has one, with the slot, in slot order (`forEach`'s). */
   forEachId(fn: (id: number, slot: number) => void): void {
-    const slotIds = this.slotIds!;
-    for (let slot = 0; slot < slotIds.length; slot++) if (slotIds[slot] >= 0) fn(slotIds[slot], slot);
+    const packed = this.packed;
+    if (packed[0] >= 0) fn(packed[0], 0);
+    for (let slot = 1; slot <= this.count; slot++) fn(packed[slot], slot);
   }
 
   /** The word in `slot`. */
   wordAt(slot: number): string {
-    return slot === 0 ? this.self : this.words[slot - 1];
+    if (slot === 0) return this.self;
+    return this.index ? this.index.wordText(this.packed[slot]) : this.words[slot - 1];
   }
 
   forEach(fn: (slot: number, word: string) => void): void {
     fn(0, this.self);
-    for (let i = 0; i < this.words.length; i++) fn(i + 1, this.words[i]);
+    for (let slot = 1; slot <= this.count; slot++) fn(slot, this.wordAt(slot));
   }
 }
 
-function slotArray(n: number): Uint16Array | Uint32Array {
-  return n < 0xffff ? new Uint16Array(n) : new Uint32Array(n);
-}
+const NO_WORDS: readonly string[] = [];
+const NO_ORDER = new Uint16Array(0);
 
 export class TermIndex {
   /** Every word of some term, by id, and the ids by word. */
@@ -217,7 +235,12 @@ export class TermIndex {
     return this.ids.get(word) ?? -1;
   }
 
-  /** Slots of what an observed word could stand for, with this index's word ids (see WordSlots). */
+  /** The word with this id. */
+  wordText(id: number): string {
+    return this.wordList[id];
+  }
+
+  /** Slots of what an observed word could stand for (words some term has), with this index's word ids (see WordSlots). */
   slots(self: string, words: readonly string[]): WordSlots {
     return new WordSlots(self, words, this);
   }
@@ -313,14 +336,14 @@ export class TermIndex {
     }));
   }
 
-  /** `option` as slots with this index's ids (itself when it already is). */
+  /** `option` as slots with this index's ids (itself when it already is); words no term has are left out. */
   private asSlots<T>(option: WordOptions<T>): WordSlots {
     if (option instanceof WordSlots && option.index === this) return option;
     const words: string[] = [];
     let self: string | undefined;
     option.forEach((_, w) => {
       if (self === undefined) self = w;
-      else words.push(w);
+      else if (this.ids.has(w)) words.push(w);
     });
     return new WordSlots(self ?? '', words, this);
   }
