@@ -536,7 +536,7 @@ export class CandidateSource {
       norm,
       (surface) => terms.hasWord(surface),
       (surface, o) => {
-        words.push(terms.word(surface));
+        words.push(surface);
         ints.push(o.fanout, o.sources, o.pos, o.rank);
         choice.push(o.choice);
       },
@@ -828,8 +828,8 @@ const SAME_WORD: TermOption = { same: true, fanout: 1, sources: 0, pos: 0, rank:
  * An observed word's options inside terms, packed for the cache (a Map of words plus an array of evidence
  * cost about twice as much, and a long text keeps thousands of these): `slots` gives each word it could
  * stand for a slot, 0 being the word itself; slot k's channel evidence is at k - 1 in `choice` and at
- * (k - 1) * 4 in `ints` (fanout, sources, pos, rank). The option words are the term index's own strings,
- * so the cache holds no copies of them.
+ * (k - 1) * 4 in `ints` (fanout, sources, pos, rank). The slots hold the term index's word ids, not
+ * strings (see WordSlots).
  */
 interface TermChoices {
   slots: WordSlots;

@@ -32,8 +32,6 @@ export interface TermMatch<T> {
   picks: T[];
 }
 
-const EMPTY: ArrayLike<number> = new Int32Array(0);
-
 /** What an observed word could stand for, by word, with the caller's value for each; a Map is one. */
 export interface WordOptions<T> {
   readonly size: number;
@@ -47,9 +45,9 @@ export interface WordOptions<T> {
  * none equal to self). Looked up by binary search over a sorted permutation, so it costs a pointer and
  * two bytes per word where a Map costs about thirty.
  *
- * Made by `TermIndex.slots` (every word one some term has), it holds the index's word ids instead of the
- * words, in one array: per slot its id (self's is -1 when no term has it), then the ids ascending, then the
- * slot of each. `TermIndex.match` looks ids up; the words are the index's own strings.
+ * Made by `TermIndex.slots` (every word one that some term has), it holds the index's word ids instead of
+ * the words, in one array: per slot its id (self's is -1 when no term has it), then the ids ascending, then
+ * the slot of each, about twelve bytes per word. `TermIndex.match` looks ids up; words come from the index.
  */
 export class WordSlots implements WordOptions<number> {
   readonly index: TermIndex | undefined;
@@ -224,12 +222,6 @@ export class TermIndex {
     return this.ids.has(word);
   }
 
-  /** The index's own copy of a word some term has (so callers can keep it without a copy), else the word. */
-  word(word: string): string {
-    const id = this.ids.get(word);
-    return id === undefined ? word : this.wordList[id];
-  }
-
   /** The id of a word some term has, or -1. */
   wordId(word: string): number {
     return this.ids.get(word) ?? -1;
@@ -259,13 +251,8 @@ export class TermIndex {
     return t;
   }
 
-  /** Ids of the terms of `length` words that have `word` at `position`. */
-  at(length: number, position: number, word: string): ArrayLike<number> {
-    const id = this.ids.get(word);
-    return id === undefined ? EMPTY : this.atId(length, position, id);
-  }
-
-  private atId(length: number, position: number, wordId: number): Int32Array {
+  /** Ids of the terms of `length` words with word `wordId` at `position`. */
+  private termsWith(length: number, position: number, wordId: number): Int32Array {
     const rows = this.postings[length]?.[position];
     if (!rows) return EMPTY_IDS;
     return rows.list.subarray(rows.start[wordId], rows.start[wordId + 1]);
@@ -313,7 +300,7 @@ export class TermIndex {
     const words = this.termWords;
     const found: Array<{ term: number; slots: number[] }> = [];
     slots[pivot].forEachId((wid, pivotSlot) => {
-      const ids = this.atId(n, pivot, wid);
+      const ids = this.termsWith(n, pivot, wid);
       for (let k = 0; k < ids.length; k++) {
         const id = ids[k];
         // Check every position before allocating: almost no posting matches.
