@@ -219,6 +219,29 @@ function decodeLists(
  * Reverse index by counting sort (`counts` is reused as the write cursor). Within each observed entry,
  * positions come out in increasing order, i.e. in owner order.
  */
+/** Forward items per block of the owner index (a block spans some dozen entries). */
+const OWNER_BLOCK_BITS = 8;
+
+/**
+ * For each block of 2^OWNER_BLOCK_BITS forward items, the entry that owns its first item, and one more
+ * entry at the end: the owner of item q lies between the values of q's block and the next, so finding it
+ * takes a few steps over nearby entries instead of a search over all of them (in cache misses, most of the
+ * cost of building a new word's origins).
+ */
+function ownerIndex(fwdStart: Uint32Array, n: number): Uint32Array {
+  const total = fwdStart[n];
+  const blocks = (total >>> OWNER_BLOCK_BITS) + 1;
+  const out = new Uint32Array(blocks + 1);
+  let owner = 0;
+  for (let b = 0; b < blocks; b++) {
+    const q = b << OWNER_BLOCK_BITS;
+    while (owner + 1 < n && fwdStart[owner + 1] <= q) owner++;
+    out[b] = owner;
+  }
+  out[blocks] = Math.max(0, n - 1);
+  return out;
+}
+
 function buildReverse(
   ids: Uint32Array,
   counts: Uint32Array,
@@ -255,6 +278,8 @@ class BinaryLexicon implements Lexicon {
   /** Reverse index of entry i: positions (into the forward arrays) revPos[revStart[i] .. revStart[i+1]]. */
   private readonly revStart: Uint32Array;
   private readonly revPos: Uint32Array;
+  /** See `ownerIndex`. */
+  private readonly ownerIndex: Uint32Array;
   private readonly originCache = new GenerationalCache<number, readonly Origin[]>(
     CACHED_ITEMS,
     (list) => 1 + list.length,
@@ -344,6 +369,7 @@ class BinaryLexicon implements Lexicon {
     this.fwdInfo = d.fwdInfo;
     this.revStart = revStart;
     this.revPos = revPos;
+    this.ownerIndex = ownerIndex(d.fwdStart, n);
     const r = (x: number): number => Math.round(x * 10) / 10;
     this.info = {
       path,
@@ -490,8 +516,10 @@ class BinaryLexicon implements Lexicon {
 
   private ownerOf(q: number): number {
     const starts = this.fwdStart;
-    let lo = 0;
-    let hi = this.size - 1;
+    // Only the entries whose lists hold items of q's block can own it.
+    const block = q >>> OWNER_BLOCK_BITS;
+    let lo = this.ownerIndex[block];
+    let hi = this.ownerIndex[block + 1];
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (starts[mid] <= q) lo = mid;
