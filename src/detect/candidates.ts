@@ -132,6 +132,12 @@ export class CandidateSource {
   private originStartSet: PhraseStarts | undefined;
   /** First two words of the lexicon's multiword entries (built on first use; see lexiconStarts). */
   private entryStarts: { all: PhraseStarts; withOrigins: PhraseStarts } | undefined;
+  /**
+   * Drafts are reused from one build to the next (a new word drafts hundreds, and none outlives its build:
+   * `finish` copies what a template keeps), so building allocates only the templates it returns.
+   */
+  private readonly draftPool: Draft[] = [];
+  private draftsUsed = 0;
   /** Collocations of the language model, proposed as originals of observed word pairs (see `useCollocations`). */
   private collocations: CollocationIndex | undefined;
   private readonly wordOptionCache = new Map<string, readonly WordOption[]>();
@@ -389,6 +395,7 @@ export class CandidateSource {
   }
 
   private build(norms: readonly string[], key: string): readonly Template[] {
+    this.draftsUsed = 0;
     const drafts: Draft[] = [];
     if (norms.length === 1) {
       const w = norms[0];
@@ -742,20 +749,25 @@ export class CandidateSource {
       uni = Math.min(uni, u);
       prior += u;
     }
-    const d: Draft = {
-      surface,
-      lemma,
-      kind,
-      spanWords,
-      sources,
-      pos,
-      fanout,
-      rank,
-      choice,
-      association,
-      prior,
-      score: 0,
-    };
+    let d = this.draftPool[this.draftsUsed];
+    if (d === undefined) {
+      d = { ...BLANK_DRAFT };
+      this.draftPool.push(d);
+    }
+    this.draftsUsed++;
+    d.surface = surface;
+    d.lemma = lemma;
+    d.form = undefined;
+    d.formPos = undefined;
+    d.kind = kind;
+    d.spanWords = spanWords;
+    d.sources = sources;
+    d.pos = pos;
+    d.fanout = fanout;
+    d.rank = rank;
+    d.choice = choice;
+    d.association = association;
+    d.prior = prior;
     d.score = this.draftScore(d, lmIds.length, uni);
     return d;
   }
@@ -888,6 +900,23 @@ interface WordOption extends TermOption {
   surface: string;
   lmId: number;
 }
+
+const BLANK_DRAFT: Draft = {
+  surface: undefined,
+  lemma: '',
+  form: undefined,
+  formPos: undefined,
+  kind: 0,
+  spanWords: 0,
+  sources: 0,
+  pos: 0,
+  fanout: 0,
+  rank: 0,
+  choice: 0,
+  association: 0,
+  prior: 0,
+  score: 0,
+};
 
 /** A candidate before inflection: enough to rank it cheaply. */
 interface Draft {
