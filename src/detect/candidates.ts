@@ -603,9 +603,9 @@ export class CandidateSource {
         if (text.includes(' ')) continue;
         const surface =
           a.form === 'base' ? text : this.morph.inflectPhrase(text, a.form, a.pos || o.pos || undefined);
-        if (seen.has(surface)) continue;
+        // The filter first: most surfaces fail it, and those need no place in `seen`.
+        if (!want(surface) || seen.has(surface)) continue;
         seen.add(surface);
-        if (!want(surface)) continue;
         fn(surface, {
           same: false,
           fanout: o.fanout,
