@@ -185,6 +185,17 @@ describe('term candidates', () => {
     expect(termSurfaces(s, 'neural network')).toEqual([]);
   });
 
+  it('returns the same candidates whatever was built before (drafts are reused between builds)', () => {
+    const fresh = (phrase: string) => source().forSpan(phrase.split(' '));
+    const s = source();
+    const first = s.forSpan(['neural', 'organization']);
+    const copy = JSON.parse(JSON.stringify(first));
+    for (const p of ['arbitrary timberland', 'neural organizations', 'organization', 'web', 'woods'])
+      expect(s.forSpan(p.split(' '))).toEqual(fresh(p));
+    expect(JSON.parse(JSON.stringify(first))).toEqual(copy);
+    expect(first.length).toBeGreaterThan(0);
+  });
+
   it('proposes nothing once terms are turned off', () => {
     const s = source();
     s.useTerms(undefined);
