@@ -314,12 +314,6 @@ export class CandidateSource {
   }
 
   /**
-   * Whether the thesaurus could have an original for an observed phrase: some multiword entry with
-   * originals starts with its first two words, or with the lemma of the first (or, for two words, of the
-   * second) in their place, as `build` would look them up. Most phrases of running text fail this test,
-   * and it saves them the look-ups and the cache entry.
-   */
-  /**
    * Whether `build` could find a candidate for a phrase (two or more words): each of its channels' entry
    * tests, without their work.
    */
@@ -333,6 +327,12 @@ export class CandidateSource {
     );
   }
 
+  /**
+   * Whether the thesaurus could have an original for an observed phrase: some multiword entry with
+   * originals starts with its first two words, or with the lemma of the first (or, for two words, of the
+   * second) in their place, as `build` would look them up. Most phrases of running text fail this test,
+   * and it saves them the look-ups and the cache entry.
+   */
   private phraseMayBeEntry(norms: readonly string[]): boolean {
     const starts = this.lexiconStarts().withOrigins;
     const [w0, w1] = norms;

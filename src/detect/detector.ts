@@ -186,8 +186,9 @@ export class Detector {
    * How likely a word is to have been swapped depends on how much of the text around it was: a spinner
    * rewrites a text at some rate, and well-written text has none. So sentences are decoded in blocks of
    * at least BLOCK_POSITIONS positions (the whole text when shorter): once to measure the block's mean
-   * substitution posterior, then again with every keep score shifted by the fitted weight of
-   * `keep.docRate` (ln of that mean). The document features come from the first pass.
+   * substitution posterior r, then again with every keep score shifted by the fitted weight of
+   * `keep.docRate` times ln(r / RATE_REFERENCE) (`docRateFeature`). The document features come from the
+   * first pass.
    */
   decode(text: string, options: CheckOptions = {}, floor = 0): Decoding {
     const findings: Finding[] = [];

@@ -215,10 +215,6 @@ function decodeLists(
   };
 }
 
-/**
- * Reverse index by counting sort (`counts` is reused as the write cursor). Within each observed entry,
- * positions come out in increasing order, i.e. in owner order.
- */
 /** Forward items per block of the owner index (a block spans some dozen entries). */
 const OWNER_BLOCK_BITS = 8;
 
@@ -242,6 +238,10 @@ function ownerIndex(fwdStart: Uint32Array, n: number): Uint32Array {
   return out;
 }
 
+/**
+ * Reverse index by counting sort (`counts` is reused as the write cursor). Within each observed entry,
+ * positions come out in increasing order, i.e. in owner order.
+ */
 function buildReverse(
   ids: Uint32Array,
   counts: Uint32Array,
