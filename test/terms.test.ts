@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mineTerms, segments } from '../scripts/lib/term-mining.js';
 import { CandidateSource, KIND } from '../src/detect/candidates.js';
 import { Detector } from '../src/detect/detector.js';
-import { defaultWeights } from '../src/detect/features.js';
+import { defaultWeights, F } from '../src/detect/features.js';
 import { UnspinError } from '../src/errors.js';
 import { formatTerms, parseTerms, type Term, TermIndex, WordSlots } from '../src/lexicon/terms.js';
 import { toyLexicon, toyLm, toyMorph } from './helpers/toy-models.js';
@@ -194,6 +194,25 @@ describe('term candidates', () => {
       expect(s.forSpan(p.split(' '))).toEqual(fresh(p));
     expect(JSON.parse(JSON.stringify(first))).toEqual(copy);
     expect(first.length).toBeGreaterThan(0);
+  });
+
+  it('marks a term reading with the kind.term feature, whose weight moves its score and no other', () => {
+    const scored = (termWeight: number) => {
+      const w = defaultWeights().w;
+      w[F['kind.term']] = termWeight;
+      const s = new CandidateSource(lm, lexicon, toyMorph, w, { maxPerSpan: 40, features: true });
+      s.useTerms(index);
+      return {
+        term: s.forSpan(['neural', 'organization']).find((t) => t.kind === KIND.term),
+        word: s.forSpan(['organization']).find((t) => t.surface === 'network'),
+      };
+    };
+    const plain = scored(0);
+    const favoured = scored(1.5);
+    expect(plain.term?.phi?.[F['kind.term']]).toBe(1);
+    expect(plain.word?.phi?.[F['kind.term']]).toBe(0);
+    expect(favoured.term!.score - plain.term!.score).toBeCloseTo(1.5, 5);
+    expect(favoured.word!.score).toBe(plain.word!.score);
   });
 
   it('proposes nothing once terms are turned off', () => {

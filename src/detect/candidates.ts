@@ -712,6 +712,7 @@ export class CandidateSource {
       phi[F['kind.collocation']] = 1;
       phi[F['sub.association']] = d.association;
     }
+    if (d.kind === KIND.term) phi[F['kind.term']] = 1;
   }
 
   private unigrams(lmIds: LmIds): { uni: number; prior: number } {
@@ -800,6 +801,7 @@ export class CandidateSource {
       s += w[F['kind.collocation']];
       s += w[F['sub.association']] * f(d.association);
     }
+    if (d.kind === KIND.term) s += w[F['kind.term']];
     return s;
   }
 

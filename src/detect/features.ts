@@ -37,6 +37,7 @@ export const FEATURES = [
   'kind.collocation', // a word pair read as a collocation of the language model (src/lm/collocations.ts)
   'sub.association', // log10 association of that collocation (P(b | a) / P(b)); 0 for other readings
   'keep.docRate', // ln(r / 0.1), r the mean substitution posterior of the text around on a first decoding pass (lattice.ts docRateFeature)
+  'kind.term', // a phrase read as one of the shipped multiword terms (data/terms.tsv): the fixed phrases paper mills rewrite
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];
