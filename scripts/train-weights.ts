@@ -86,6 +86,36 @@ function termTest(): (a: string, b: string) => boolean {
   };
 }
 
+/**
+ * The i-th document of a stream as a sample: clean or spun at RATES[i % RATES.length]. Three spinner models
+ * take turns, so the fit sees each channel: synonyms drawn uniformly; in proportion to their frequency (real
+ * spinners favour common words); and favouring both common words and the thesaurus's first entries
+ * (sqrt(frequency / (1 + rank))), which matches the rank at which real spinners' choices sit in the
+ * original's list (median about a fifth of the way down). With `isTerm`, fixed terms are spun first.
+ */
+function sampleOf(
+  text: string,
+  i: number,
+  seed: number,
+  isTerm: ((a: string, b: string) => boolean) | undefined,
+): Sample {
+  const rate = RATES[i % RATES.length];
+  if (rate === 0) return { text, rate, gold: [] };
+  const mode = Math.floor(i / RATES.length) % 3;
+  const spun = simulateSpin(text, {
+    seed,
+    rate,
+    pairs: 'any',
+    weight: mode === 0 ? undefined : mode === 1 ? frequency : thesaurusOrder,
+    isTerm,
+  });
+  return {
+    text: spun.text,
+    rate,
+    gold: spun.spans.map((s) => ({ start: s.start, end: s.end, original: s.original.toLowerCase() })),
+  };
+}
+
 function samples(): { train: Sample[]; valid: Sample[]; technical: number } {
   const isTerm = termTest();
   const docs = brownDocs({ docWords: 250 }).filter((d) => isTrainingFile(d.id.split('#')[0]));
@@ -96,54 +126,15 @@ function samples(): { train: Sample[]; valid: Sample[]; technical: number } {
     const target = i % 5 < 3 ? train : valid;
     const limit = target === train ? TRAIN_DOCS : VALID_DOCS;
     if (target.length >= limit) return;
-    const rate = RATES[i % RATES.length];
-    if (rate === 0) {
-      target.push({ text: d.text, rate, gold: [] });
-      return;
-    }
-    // Three spinner models in turn, so the fit sees each channel: synonyms drawn uniformly; in proportion
-    // to their frequency (real spinners favour common words); and favouring both common words and the
-    // thesaurus's first entries (sqrt(frequency / (1 + rank))), which matches the rank at which real
-    // spinners' choices sit in the original's list (median about a fifth of the way down).
-    const mode = Math.floor(i / RATES.length) % 3;
     // A third of the spun documents in blocks are spun as paper mills do, fixed terms first, both words
     // ("breast cancer" → "bosom disease"), so the collocation channel is fitted on what it is for.
     const mill = Math.floor(i / (3 * RATES.length)) % 3 === 2;
-    const spun = simulateSpin(d.text, {
-      seed: 1000 + i,
-      rate,
-      pairs: 'any',
-      weight: mode === 0 ? undefined : mode === 1 ? frequency : thesaurusOrder,
-      isTerm: mill ? isTerm : undefined,
-    });
-    target.push({
-      text: spun.text,
-      rate,
-      gold: spun.spans.map((s) => ({ start: s.start, end: s.end, original: s.original.toLowerCase() })),
-    });
+    target.push(sampleOf(d.text, i, 1000 + i, mill ? isTerm : undefined));
   });
   // Technical documents, spun as paper mills spin papers (terms first) at the same rates, clean ones included.
   const tech = techDocs();
   tech.forEach((text, i) => {
-    const target = i % 5 < 3 ? train : valid;
-    const rate = RATES[i % RATES.length];
-    if (rate === 0) {
-      target.push({ text, rate, gold: [] });
-      return;
-    }
-    const mode = Math.floor(i / RATES.length) % 3;
-    const spun = simulateSpin(text, {
-      seed: 5000 + i,
-      rate,
-      pairs: 'any',
-      weight: mode === 0 ? undefined : mode === 1 ? frequency : thesaurusOrder,
-      isTerm,
-    });
-    target.push({
-      text: spun.text,
-      rate,
-      gold: spun.spans.map((s) => ({ start: s.start, end: s.end, original: s.original.toLowerCase() })),
-    });
+    (i % 5 < 3 ? train : valid).push(sampleOf(text, i, 5000 + i, isTerm));
   });
   return { train, valid, technical: tech.length };
 }
