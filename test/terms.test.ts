@@ -215,6 +215,39 @@ describe('term candidates', () => {
     expect(favoured.word!.score).toBe(plain.word!.score);
   });
 
+  it('weighs the LM gain of a term reading by lm.term on top of lm, and of other readings by lm alone', () => {
+    const text = 'Neural organizations learn the weights.';
+    const edgesWith = (termWeight: number, training = false) => {
+      const weights = defaultWeights();
+      weights.w[F['lm.term']] = termWeight;
+      const d = new Detector(lm, lexicon, toyMorph, weights, { features: training, minLocalPosterior: 0 });
+      d.source.useTerms(index);
+      return d.analyse(text, {}, training).sentences[0].lattice.startingAt;
+    };
+    const plain = edgesWith(0);
+    const favoured = edgesWith(0.8);
+    let terms = 0;
+    plain.forEach((edges, p) => {
+      expect(favoured[p].map((e) => e.template?.surface)).toEqual(edges.map((e) => e.template?.surface));
+      edges.forEach((e, k) => {
+        const f = favoured[p][k];
+        expect(f.lmGain).toBe(e.lmGain);
+        if (e.kind === KIND.term) {
+          terms++;
+          expect(f.score - e.score).toBeCloseTo(0.8 * e.lmGain, 10);
+        } else expect(f.score).toBe(e.score);
+      });
+    });
+    expect(terms).toBeGreaterThan(0);
+    // Training vectors (float32) carry a term reading's gain in both features, any other's in lm alone.
+    for (const edges of edgesWith(0, true)) {
+      for (const e of edges.slice(1)) {
+        expect(e.phi![F.lm]).toBe(Math.fround(e.lmGain));
+        expect(e.phi![F['lm.term']]).toBe(e.kind === KIND.term ? Math.fround(e.lmGain) : 0);
+      }
+    }
+  });
+
   it('proposes nothing once terms are turned off', () => {
     const s = source();
     s.useTerms(undefined);

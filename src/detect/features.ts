@@ -38,6 +38,7 @@ export const FEATURES = [
   'sub.association', // log10 association of that collocation (P(b | a) / P(b)); 0 for other readings
   'keep.docRate', // ln(r / 0.1), r the mean substitution posterior of the text around on a first decoding pass (lattice.ts docRateFeature)
   'kind.term', // a phrase read as one of the shipped multiword terms (data/terms.tsv): the fixed phrases paper mills rewrite
+  'lm.term', // the lm feature again for a term reading (0 for others): how much more a term's fit in context counts
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];

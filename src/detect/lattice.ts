@@ -164,6 +164,8 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     leftScore(p, words) + rightScore(p, q, words) - baseOf(p, q);
 
   const wLm = weights[F.lm];
+  const wTerm = weights[F['lm.term']] ?? 0;
+  const wLmTerm = wLm + wTerm;
   const startingAt: Edge[][] = new Array(n);
   const endingAt: Edge[][] = Array.from({ length: n + 1 }, () => []);
   const contiguous = (p: number) =>
@@ -219,27 +221,35 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
             edge.phi[F['sub.docHasOriginal']] = docHas;
             edge.phi[F['sub.capMid']] = capMid;
             edge.phi[F.lm] = edge.lmGain;
+            if (tpl.kind === KIND.term) {
+              edge.phi[F['lm.term']] = edge.lmGain;
+              edge.score += wTerm * edge.lmGain;
+            }
             subs.push(edge);
             continue;
           }
-          // Log-probabilities are at most 0, so the words after the span can only lower a reading's
-          // score: one whose left part alone cannot reach the position's best few is not scored
-          // further (the result is the same as scoring it in full).
+          // A term reading's LM gain has a weight of its own on top (lm.term). Log-probabilities are at
+          // most 0, so with a positive weight the words after the span can only lower a reading's score:
+          // one whose left part alone cannot reach the position's best few is not scored further (the
+          // result is the same as scoring it in full).
+          const w = tpl.kind === KIND.term ? wLmTerm : wLm;
           const left = leftScore(p, tpl.lmIds);
-          const bound = score + wLm * (left - base);
-          if (bound <= pending.threshold()) pending.skip(tpl, L, score, bound, left - base);
-          else pending.add(tpl, L, score, left + rightScore(p, p + L, tpl.lmIds) - base, wLm);
+          const bound = score + w * (left - base);
+          if (w >= 0 && bound <= pending.threshold()) pending.skip(tpl, L, score, bound, left - base, w);
+          else pending.add(tpl, L, score, left + rightScore(p, p + L, tpl.lmIds) - base, w);
         }
       }
     }
     if (options.training) startingAt[p] = [keep, ...subs];
     else {
       const kept = pending.select(keepScore, options.minLocalPosterior, (i) =>
-        pending.refine(i, rightScore(p, p + pending.span[i], pending.templates[i].lmIds), wLm),
+        pending.refine(i, rightScore(p, p + pending.span[i], pending.templates[i].lmIds)),
       );
       const edges: Edge[] = [keep];
       for (const i of kept) {
-        edges.push(newEdge(p, p + pending.span[i], pending.templates[i], pending.score[i], pending.gain[i]));
+        const gain = pending.gain[i];
+        const score = pending.score[i] + (pending.templates[i].kind === KIND.term ? wTerm * gain : 0);
+        edges.push(newEdge(p, p + pending.span[i], pending.templates[i], score, gain));
       }
       startingAt[p] = edges;
     }
@@ -316,6 +326,8 @@ class PositionCandidates {
   /** Local score: exact, or an upper bound while `exact` is false. */
   local: number[] = [];
   exact: boolean[] = [];
+  /** Weight of the LM gain in the local score. */
+  weight: number[] = [];
   private count = 0;
   /** Local scores of the best `k` exact readings so far, descending. */
   private readonly top: number[] = [];
@@ -332,8 +344,17 @@ class PositionCandidates {
     return this.top.length < this.k ? Number.NEGATIVE_INFINITY : this.top[this.k - 1];
   }
 
-  private push(tpl: Template, span: number, score: number, gain: number, local: number, exact: boolean) {
+  private push(
+    tpl: Template,
+    span: number,
+    score: number,
+    gain: number,
+    local: number,
+    exact: boolean,
+    weight: number,
+  ) {
     const i = this.count++;
+    this.weight[i] = weight;
     this.templates[i] = tpl;
     this.span[i] = span;
     this.score[i] = score;
@@ -345,18 +366,18 @@ class PositionCandidates {
 
   add(tpl: Template, span: number, score: number, gain: number, wLm: number): void {
     const local = score + wLm * gain;
-    this.push(tpl, span, score, gain, local, true);
+    this.push(tpl, span, score, gain, local, true, wLm);
     this.enterTop(local);
   }
 
-  skip(tpl: Template, span: number, score: number, bound: number, leftMinusBase: number): void {
-    this.push(tpl, span, score, leftMinusBase, bound, false);
+  skip(tpl: Template, span: number, score: number, bound: number, leftMinusBase: number, wLm: number): void {
+    this.push(tpl, span, score, leftMinusBase, bound, false, wLm);
   }
 
   /** Complete a skipped reading's score with the log10 of the words after it. */
-  refine(i: number, right: number, wLm: number): void {
+  refine(i: number, right: number): void {
     this.gain[i] += right;
-    this.local[i] = this.score[i] + wLm * this.gain[i];
+    this.local[i] = this.score[i] + this.weight[i] * this.gain[i];
     this.exact[i] = true;
   }
 
