@@ -248,6 +248,44 @@ describe('term candidates', () => {
     }
   });
 
+  it('keeps term readings beyond the cap of readings per position', () => {
+    // "arbitrary" could stand for three words, and "arbitrary timberland" for the term "random forest",
+    // which reads worse in the local window than the word readings.
+    const lm2 = toyLm(
+      {
+        random: -3,
+        haphazard: -3.2,
+        chance: -3.1,
+        forest: -7,
+        arbitrary: -4,
+        timberland: -6,
+        grows: -4,
+        here: -3,
+      },
+      { '<s> random': -1, '<s> chance': -1, 'grows here': -0.5, 'here </s>': -0.3 },
+    );
+    const lex2 = toyLexicon({
+      random: ['arbitrary'],
+      haphazard: ['arbitrary'],
+      chance: ['arbitrary'],
+      forest: ['timberland'],
+    });
+    const readings = (perPosition: number) => {
+      const d = new Detector(lm2, lex2, toyMorph, defaultWeights(), { perPosition, minLocalPosterior: 0 });
+      d.source.useTerms(new TermIndex(termList('random forest')));
+      return d.analyse('Arbitrary timberland grows here.').sentences[0].lattice.startingAt[0].slice(1);
+    };
+    const wide = readings(50);
+    const capped = readings(1);
+    const surfaces = (edges: typeof wide) => edges.map((e) => e.template?.surface);
+    expect(surfaces(wide)).toContain('random forest');
+    expect(wide.filter((e) => e.kind !== KIND.term).length).toBeGreaterThan(1);
+    // The best word reading, and the term reading although it ranks below it.
+    expect(surfaces(capped)).toContain('random forest');
+    expect(capped.filter((e) => e.kind !== KIND.term).length).toBe(1);
+    expect(capped.length).toBe(2);
+  });
+
   it('proposes nothing once terms are turned off', () => {
     const s = source();
     s.useTerms(undefined);

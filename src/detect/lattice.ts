@@ -232,10 +232,13 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
           // most 0, so with a positive weight the words after the span can only lower a reading's score:
           // one whose left part alone cannot reach the position's best few is not scored further (the
           // result is the same as scoring it in full).
-          const w = tpl.kind === KIND.term ? wLmTerm : wLm;
+          const isTerm = tpl.kind === KIND.term;
+          const w = isTerm ? wLmTerm : wLm;
           const left = leftScore(p, tpl.lmIds);
           const bound = score + w * (left - base);
-          if (w >= 0 && bound <= pending.threshold()) pending.skip(tpl, L, score, bound, left - base, w);
+          // Term readings are kept beyond the best few (see PositionCandidates.select): scored in full.
+          if (w >= 0 && !isTerm && bound <= pending.threshold())
+            pending.skip(tpl, L, score, bound, left - base, w);
           else pending.add(tpl, L, score, left + rightScore(p, p + L, tpl.lmIds) - base, w);
         }
       }
@@ -394,8 +397,10 @@ class PositionCandidates {
   }
 
   /**
-   * Indices of the readings to decode: the best k by local score, or none when the best one's local
-   * posterior against keeping the word and every other reading is below `minPosterior`.
+   * Indices of the readings to decode: the best k by local score, plus any term reading beyond them, or
+   * none when the best one's local posterior against keeping the word and every other reading is below
+   * `minPosterior`. Term readings are few per position and are what undoes a rewritten fixed phrase; the
+   * cap would let the word readings that start at the same position crowd them out.
    */
   select(keepScore: number, minPosterior: number, refine: (i: number) => void): number[] {
     const n = this.count;
@@ -422,6 +427,10 @@ class PositionCandidates {
     const order: number[] = [];
     for (let i = 0; i < n; i++) if (this.exact[i]) order.push(i);
     order.sort((a, b) => this.local[b] - this.local[a]);
-    return order.length > this.k ? order.slice(0, this.k) : order;
+    if (order.length <= this.k) return order;
+    const kept = order.slice(0, this.k);
+    for (let j = this.k; j < order.length; j++)
+      if (this.templates[order[j]].kind === KIND.term) kept.push(order[j]);
+    return kept;
   }
 }
