@@ -164,8 +164,10 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     leftScore(p, words) + rightScore(p, q, words) - baseOf(p, q);
 
   const wLm = weights[F.lm];
+  // A term reading's LM gain has a weight of its own on top of wLm (lm.term), in its local score and as a
+  // static part of its edge's score.
   const wTerm = weights[F['lm.term']] ?? 0;
-  const wLmTerm = wLm + wTerm;
+  const termGain = (tpl: Template, gain: number): number => (tpl.kind === KIND.term ? wTerm * gain : 0);
   const startingAt: Edge[][] = new Array(n);
   const endingAt: Edge[][] = Array.from({ length: n + 1 }, () => []);
   const contiguous = (p: number) =>
@@ -221,38 +223,34 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
             edge.phi[F['sub.docHasOriginal']] = docHas;
             edge.phi[F['sub.capMid']] = capMid;
             edge.phi[F.lm] = edge.lmGain;
-            if (tpl.kind === KIND.term) {
-              edge.phi[F['lm.term']] = edge.lmGain;
-              edge.score += wTerm * edge.lmGain;
-            }
+            if (tpl.kind === KIND.term) edge.phi[F['lm.term']] = edge.lmGain;
+            edge.score += termGain(tpl, edge.lmGain);
             subs.push(edge);
             continue;
           }
-          // A term reading's LM gain has a weight of its own on top (lm.term). Log-probabilities are at
-          // most 0, so with a positive weight the words after the span can only lower a reading's score:
-          // one whose left part alone cannot reach the position's best few is not scored further (the
-          // result is the same as scoring it in full).
-          const isTerm = tpl.kind === KIND.term;
-          const w = isTerm ? wLmTerm : wLm;
+          // Log-probabilities are at most 0, so the words after the span can only lower a reading's
+          // score: one whose left part alone cannot reach the position's best few is not scored
+          // further (the result is the same as scoring it in full). Term readings are kept beyond the
+          // best few (see PositionCandidates.select), so they are always scored in full.
           const left = leftScore(p, tpl.lmIds);
-          const bound = score + w * (left - base);
-          // Term readings are kept beyond the best few (see PositionCandidates.select): scored in full.
-          if (w >= 0 && !isTerm && bound <= pending.threshold())
-            pending.skip(tpl, L, score, bound, left - base, w);
-          else pending.add(tpl, L, score, left + rightScore(p, p + L, tpl.lmIds) - base, w);
+          const bound = score + wLm * (left - base);
+          if (tpl.kind !== KIND.term && bound <= pending.threshold())
+            pending.skip(tpl, L, score, bound, left - base);
+          else {
+            const gain = left + rightScore(p, p + L, tpl.lmIds) - base;
+            pending.add(tpl, L, score + termGain(tpl, gain), gain, wLm);
+          }
         }
       }
     }
     if (options.training) startingAt[p] = [keep, ...subs];
     else {
       const kept = pending.select(keepScore, options.minLocalPosterior, (i) =>
-        pending.refine(i, rightScore(p, p + pending.span[i], pending.templates[i].lmIds)),
+        pending.refine(i, rightScore(p, p + pending.span[i], pending.templates[i].lmIds), wLm),
       );
       const edges: Edge[] = [keep];
       for (const i of kept) {
-        const gain = pending.gain[i];
-        const score = pending.score[i] + (pending.templates[i].kind === KIND.term ? wTerm * gain : 0);
-        edges.push(newEdge(p, p + pending.span[i], pending.templates[i], score, gain));
+        edges.push(newEdge(p, p + pending.span[i], pending.templates[i], pending.score[i], pending.gain[i]));
       }
       startingAt[p] = edges;
     }
@@ -329,8 +327,6 @@ class PositionCandidates {
   /** Local score: exact, or an upper bound while `exact` is false. */
   local: number[] = [];
   exact: boolean[] = [];
-  /** Weight of the LM gain in the local score. */
-  weight: number[] = [];
   private count = 0;
   /** Local scores of the best `k` exact readings so far, descending. */
   private readonly top: number[] = [];
@@ -347,17 +343,8 @@ class PositionCandidates {
     return this.top.length < this.k ? Number.NEGATIVE_INFINITY : this.top[this.k - 1];
   }
 
-  private push(
-    tpl: Template,
-    span: number,
-    score: number,
-    gain: number,
-    local: number,
-    exact: boolean,
-    weight: number,
-  ) {
+  private push(tpl: Template, span: number, score: number, gain: number, local: number, exact: boolean) {
     const i = this.count++;
-    this.weight[i] = weight;
     this.templates[i] = tpl;
     this.span[i] = span;
     this.score[i] = score;
@@ -369,18 +356,18 @@ class PositionCandidates {
 
   add(tpl: Template, span: number, score: number, gain: number, wLm: number): void {
     const local = score + wLm * gain;
-    this.push(tpl, span, score, gain, local, true, wLm);
+    this.push(tpl, span, score, gain, local, true);
     this.enterTop(local);
   }
 
-  skip(tpl: Template, span: number, score: number, bound: number, leftMinusBase: number, wLm: number): void {
-    this.push(tpl, span, score, leftMinusBase, bound, false, wLm);
+  skip(tpl: Template, span: number, score: number, bound: number, leftMinusBase: number): void {
+    this.push(tpl, span, score, leftMinusBase, bound, false);
   }
 
   /** Complete a skipped reading's score with the log10 of the words after it. */
-  refine(i: number, right: number): void {
+  refine(i: number, right: number, wLm: number): void {
     this.gain[i] += right;
-    this.local[i] = this.score[i] + this.weight[i] * this.gain[i];
+    this.local[i] = this.score[i] + wLm * this.gain[i];
     this.exact[i] = true;
   }
 
