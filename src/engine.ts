@@ -4,7 +4,7 @@ import { Detector, type DetectorConfig } from './detect/detector.js';
 import { defaultWeights, NUM_FEATURES, type Weights } from './detect/features.js';
 import { loadFrequencies } from './detect/frequencies.js';
 import { UnspinError } from './errors.js';
-import { analyze, inflectPhrase, loadLexicon } from './lexicon/index.js';
+import { analyze, inflectionsOf, inflectPhrase, loadLexicon } from './lexicon/index.js';
 import { loadTerms, type TermIndex } from './lexicon/terms.js';
 import type { HoldoutMode } from './lexicon/types.js';
 import { collocationsOf } from './lm/collocations.js';
@@ -99,7 +99,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
   // Frequencies are computed over the full synonym lists, so in 'exclude' mode they include the
   // held-out tenth of pairs: a normaliser, not a pair the engine can propose.
   const frequencies = loadFrequencies(lexicon.size, lexicon.info.inputsSha256);
-  const detector = new Detector(lm, lexicon, { analyze, inflectPhrase }, weights, options, frequencies);
+  const detector = new Detector(
+    lm,
+    lexicon,
+    { analyze, inflectPhrase, inflectionsOf },
+    weights,
+    options,
+    frequencies,
+  );
   if (options.terms ?? options.technical !== false) detector.source.useTerms(loadShippedTerms());
   if (options.collocations) detector.source.useCollocations(collocationsOf(lm));
   const check = (text: string, opts?: CheckOptions) => {

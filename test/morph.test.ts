@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, FORMS, type Form, inflect, inflectPhrase, POS, syllables } from '../src/lexicon/index.js';
+import {
+  analyze,
+  FORMS,
+  type Form,
+  inflect,
+  inflectionsOf,
+  inflectPhrase,
+  POS,
+  syllables,
+} from '../src/lexicon/index.js';
 
 const knownSet = (...words: string[]) => {
   const set = new Set(words);
@@ -80,6 +89,46 @@ describe('inflect', () => {
 
   it('normalises case and typographic apostrophes', () => {
     expect(inflect('Go', 'past')).toBe('went');
+  });
+});
+
+describe('inflectionsOf', () => {
+  // Regular lemmas, irregulars whose form depends on the part of speech (far, well, lie, hang), and both.
+  const lemmas = [
+    'walk',
+    'try',
+    'stop',
+    'far',
+    'well',
+    'good',
+    'lie',
+    'hang',
+    'go',
+    'child',
+    'beautiful',
+    'bus',
+  ];
+  const posValues = [
+    undefined,
+    0,
+    POS.noun,
+    POS.verb,
+    POS.adj,
+    POS.adv,
+    POS.adj | POS.adv,
+    POS.noun | POS.verb,
+  ];
+
+  it('lists every word inflect can give for some part of speech', () => {
+    for (const lemma of lemmas)
+      for (const form of FORMS)
+        for (const pos of posValues) expect(inflectionsOf(lemma, form)).toContain(inflect(lemma, form, pos));
+  });
+
+  it('lists the irregular forms of each part of speech and the rule', () => {
+    expect(inflectionsOf('far', 'comparative')).toEqual(expect.arrayContaining(['farther', 'farrer']));
+    expect(inflectionsOf('walk', 'past')).toEqual(['walked']);
+    expect(inflectionsOf('walk', 'base')).toEqual(['walk']);
   });
 });
 

@@ -93,11 +93,12 @@ describe('term candidates', () => {
       '<s> neural': -2,
     },
   );
-  const lexicon = toyLexicon({
+  const FORWARD = {
     network: ['organization', 'web'],
     random: ['arbitrary'],
     forest: ['timberland', 'woods'],
-  });
+  };
+  const lexicon = toyLexicon(FORWARD);
   const index = new TermIndex(termList('neural network', 'neural networks', 'random forest', 'deep web'));
   const source = () => {
     const s = new CandidateSource(lm, lexicon, toyMorph, defaultWeights().w, { maxPerSpan: 40 });
@@ -183,6 +184,43 @@ describe('term candidates', () => {
     const s = source();
     expect(termSurfaces(s, 'neural cat')).toEqual([]);
     expect(termSurfaces(s, 'neural network')).toEqual([]);
+  });
+
+  it('rules out originals that reach no term once per entry and form, with the same candidates', () => {
+    // "kitties" and "moggies" could stand for "cats", which no term has: with the morphology's list of
+    // inflections the term channel asks about "cat" in the plural once and never inflects it.
+    const lex = toyLexicon({ ...FORWARD, cat: ['kitty', 'moggy'] });
+    let inflected = 0;
+    const counting = {
+      analyze: toyMorph.analyze,
+      inflectPhrase: (phrase: string, form: string) => {
+        inflected++;
+        return toyMorph.inflectPhrase(phrase, form);
+      },
+    };
+    const make = (morph: typeof counting) => {
+      const s = new CandidateSource(lm, lex, morph, defaultWeights().w, { maxPerSpan: 40 });
+      s.useTerms(index);
+      return s;
+    };
+    const phrases = [
+      'neural kitties',
+      'neural moggies',
+      'kitties web',
+      'neural organizations',
+      'arbitrary woods',
+    ];
+    const plain = make(counting);
+    const expected = phrases.map((p) => plain.forSpan(p.split(' ')));
+    const plainCount = inflected;
+    inflected = 0;
+    const listed = make({
+      ...counting,
+      inflectionsOf: (word: string, form: string) => [toyMorph.inflectPhrase(word, form)],
+    } as typeof counting);
+    expect(phrases.map((p) => listed.forSpan(p.split(' ')))).toEqual(expected);
+    expect(expected.some((c) => c.some((t) => t.kind === KIND.term))).toBe(true);
+    expect(inflected).toBeLessThan(plainCount);
   });
 
   it('returns the same candidates whatever was built before (drafts are reused between builds)', () => {

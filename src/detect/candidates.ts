@@ -78,7 +78,25 @@ export interface Analysis {
 export interface Morphology {
   analyze(word: string, isKnown: (lemma: string) => boolean): Analysis[];
   inflectPhrase(phrase: string, form: string, pos?: number): string;
+  /**
+   * Every word `inflectPhrase(word, form, pos)` can give for a single word, whatever `pos`; with it, the
+   * term channel rules an original out once per form instead of inflecting it for every observed word.
+   */
+  inflectionsOf?(word: string, form: string): string[];
 }
+
+/** Forms by slot, for per-form memos (`termFormReach`). */
+const FORM_SLOTS = [
+  'base',
+  'plural',
+  'possessive',
+  '3sg',
+  'past',
+  'pastpart',
+  'gerund',
+  'comparative',
+  'superlative',
+];
 
 export interface CandidateConfig {
   /** Most candidates kept per observed span before context is looked at. */
@@ -127,6 +145,8 @@ export class CandidateSource {
   /** Multiword terms proposed as phrase-level originals (see `useTerms`). */
   private terms: TermIndex | undefined;
   private readonly termOptionCache = new GenerationalCache<string, TermChoices>(TERM_OPTION_WORDS);
+  /** Per lexicon entry and form: 0 not known yet, 1 no inflection is a term word, 2 one may be. */
+  private termReach: Uint8Array | undefined;
   private readonly analysisCache = new GenerationalCache<string, readonly Analysis[]>(ANALYSED_WORDS);
   /** See originStarts (built on first use). */
   private originStartSet: PhraseStarts | undefined;
@@ -161,6 +181,7 @@ export class CandidateSource {
    */
   useTerms(terms: TermIndex | undefined): void {
     this.terms = terms;
+    this.termReach = undefined;
     this.originStartSet = undefined;
     this.clearSpanCache();
     this.termOptionCache.clear();
@@ -547,6 +568,7 @@ export class CandidateSource {
         ints.push(o.fanout, o.sources, o.pos, o.rank);
         choice.push(o.choice);
       },
+      (id, slot) => this.termFormReach(id, slot),
     );
     const slots = terms.slots(norm, words);
     m = {
@@ -557,6 +579,26 @@ export class CandidateSource {
     };
     this.termOptionCache.set(norm, m);
     return m;
+  }
+
+  /**
+   * Whether some inflection of lexicon entry `id` in the form FORM_SLOTS[slot] (for any part of speech) is a
+   * word of some term: most originals of a word are not, and this rules them out with one look-up once it
+   * has been asked for that entry and form. True when the morphology cannot list the inflections.
+   */
+  private termFormReach(id: number, slot: number): boolean {
+    const inflections = this.morph.inflectionsOf;
+    if (slot < 0 || !inflections) return true;
+    this.termReach ??= new Uint8Array(this.lexicon.size * FORM_SLOTS.length);
+    const at = id * FORM_SLOTS.length + slot;
+    let v = this.termReach[at];
+    if (v === 0) {
+      const text = this.lexicon.text(id);
+      const terms = this.terms!;
+      v = !text.includes(' ') && inflections(text, FORM_SLOTS[slot]).some((w) => terms.hasWord(w)) ? 2 : 1;
+      this.termReach[at] = v;
+    }
+    return v === 2;
   }
 
   /**
@@ -587,18 +629,23 @@ export class CandidateSource {
    * Every single-word original an observed word could stand for, re-inflected to its form, once per surface
    * (the first analysis that reaches it): `fn` gets those that `want` accepts, with the channel evidence of
    * the swap; the filter comes first so that only the options a channel uses are made. None for stopwords.
+   * `mayWant(id, slot)`, when given, is false only for originals whose every inflection in the form of
+   * FORM_SLOTS[slot] (-1: a form not listed there) `want` rejects.
    */
   private forEachWordOrigin(
     norm: string,
     want: (surface: string) => boolean,
     fn: (surface: string, option: TermOption) => void,
+    mayWant?: (id: number, slot: number) => boolean,
   ): void {
     if (STOPWORDS.has(norm)) return;
     const seen = new Set<string>([norm]);
     for (const a of this.analyses(norm)) {
       const id = this.lexicon.lookup(a.lemma);
       if (id < 0) continue;
+      const slot = FORM_SLOTS.indexOf(a.form);
       for (const o of this.lexicon.origins(id)) {
+        if (mayWant && !mayWant(o.id, slot)) continue;
         const text = this.lexicon.text(o.id);
         if (text.includes(' ')) continue;
         const surface =

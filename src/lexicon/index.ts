@@ -26,6 +26,7 @@ export {
   type Form,
   formPos,
   inflect,
+  inflectionsOf,
   inflectPhrase,
   parseIrregularTable,
   setIrregularTablePath,

@@ -306,6 +306,19 @@ export function inflect(lemma: string, form: Form, pos?: number): string {
   return regularInflection(w, form);
 }
 
+/**
+ * Every word `inflect(lemma, form, pos)` can give for some `pos`, for a single-word lemma: the irregular
+ * forms of that form (pos only chooses among them, or falls back to the rule) and the rule's form. Lets a
+ * caller rule a lemma out for every part of speech with one look-up per form.
+ */
+export function inflectionsOf(lemma: string, form: Form): string[] {
+  const w = normWord(lemma.trim());
+  if (form === 'base' || w === '') return [w];
+  if (form === 'possessive') return [w.endsWith("'") ? w : `${w}'s`];
+  const outs = irregulars().byLemma.get(form)?.get(w) ?? [];
+  return [...outs.map((o) => o.text), regularInflection(w, form)];
+}
+
 /** Words that, inside a noun phrase, end the head: "point of view" → "points of view". */
 const POSTMODIFIER_START = new Set(['of', 'in', 'on', 'at', 'for', 'to', 'from', 'with', 'by', 'under']);
 /** Comparative heads that inflect themselves inside a phrase ("well known" → "better known"). */
