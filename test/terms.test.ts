@@ -228,7 +228,14 @@ describe('term candidates', () => {
     const s = source();
     const first = s.forSpan(['neural', 'organization']);
     const copy = JSON.parse(JSON.stringify(first));
-    for (const p of ['arbitrary timberland', 'neural organizations', 'organization', 'web', 'woods'])
+    for (const p of [
+      'arbitrary timberland',
+      'neural organizations',
+      'organization',
+      'organizations',
+      'web',
+      'woods',
+    ])
       expect(s.forSpan(p.split(' '))).toEqual(fresh(p));
     expect(JSON.parse(JSON.stringify(first))).toEqual(copy);
     expect(first.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@
 
 import { GenerationalCache } from '../cache.js';
 import type { TermIndex, WordSlots } from '../lexicon/terms.js';
-import type { Lexicon } from '../lexicon/types.js';
+import type { Lexicon, Origin } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
 import type { CollocationIndex } from '../lm/collocations.js';
 import type { LanguageModel } from '../lm/types.js';
@@ -114,6 +114,8 @@ const EMPTY: readonly Template[] = [];
  * 100 MB however long the text or batch.
  */
 const SPAN_CACHE_COST = 200_000;
+/** Ranking keys of an observed entry's originals (8 bytes each): about 3 MB. */
+const ORIGIN_KEYS = 400_000;
 const TERM_OPTION_WORDS = 8_000;
 const LM_ID_SURFACES = 60_000;
 const KEEP_WORDS = 30_000;
@@ -145,6 +147,11 @@ export class CandidateSource {
   /** Multiword terms proposed as phrase-level originals (see `useTerms`). */
   private terms: TermIndex | undefined;
   private readonly termOptionCache = new GenerationalCache<string, TermChoices>(TERM_OPTION_WORDS);
+  /** Per observed entry and span length, its originals' ranking keys (see originKeys). */
+  private readonly originKeyCache = new GenerationalCache<number, Float64Array>(
+    ORIGIN_KEYS,
+    (k) => 1 + k.length,
+  );
   /** Per lexicon entry and form: 0 not known yet, 1 no inflection is a term word, 2 one may be. */
   private termReach: Uint8Array | undefined;
   private readonly analysisCache = new GenerationalCache<string, readonly Analysis[]>(ANALYSED_WORDS);
@@ -417,11 +424,13 @@ export class CandidateSource {
 
   private build(norms: readonly string[], key: string): readonly Template[] {
     this.draftsUsed = 0;
+    // Thesaurus originals come first, as runs ranked by cached keys; other channels' drafts follow.
+    const runs: ThesaurusRun[] = [];
     const drafts: Draft[] = [];
     if (norms.length === 1) {
       const w = norms[0];
       if (!STOPWORDS.has(w)) {
-        for (const a of this.analyses(w)) this.addThesaurus(a.lemma, a.form, a.pos, 1, drafts);
+        for (const a of this.analyses(w)) this.addThesaurus(a.lemma, a.form, a.pos, 1, runs);
         for (const v of spellingVariants(w)) {
           if (this.lm.id(v) >= 0) drafts.push(this.draft(v, v, KIND.spelling, 1, 0, 0, 1, -1, 0));
         }
@@ -429,11 +438,11 @@ export class CandidateSource {
     } else {
       // Phrases: the head may be inflected, first word for verb phrases, last for noun phrases.
       if (this.phraseMayBeEntry(norms)) {
-        this.addThesaurus(key, 'base', 0, norms.length, drafts);
+        this.addThesaurus(key, 'base', 0, norms.length, runs);
         const last = norms.length - 1;
         for (const a of this.analyses(norms[0])) {
           if (a.form !== 'base')
-            this.addThesaurus([a.lemma, ...norms.slice(1)].join(' '), a.form, a.pos, norms.length, drafts);
+            this.addThesaurus([a.lemma, ...norms.slice(1)].join(' '), a.form, a.pos, norms.length, runs);
         }
         for (const a of this.analyses(norms[last])) {
           if (a.form !== 'base')
@@ -442,7 +451,7 @@ export class CandidateSource {
               a.form,
               a.pos,
               norms.length,
-              drafts,
+              runs,
             );
         }
       }
@@ -455,11 +464,18 @@ export class CandidateSource {
     // original's lemma; only the best are inflected and get a full feature vector.
     const wLm = this.weights[F.lm];
     const M = this.config.maxPerSpan;
-    const keys = new Float64Array(drafts.length);
-    for (let i = 0; i < drafts.length; i++) keys[i] = drafts[i].score + wLm * drafts[i].prior;
+    let inRuns = 0;
+    for (const r of runs) inRuns += r.keys.length;
+    const keys = new Float64Array(inRuns + drafts.length);
+    let at = 0;
+    for (const r of runs) {
+      keys.set(r.keys, at);
+      at += r.keys.length;
+    }
+    for (let i = 0; i < drafts.length; i++) keys[at + i] = drafts[i].score + wLm * drafts[i].prior;
     const out = new Map<string, Template>();
     for (const i of bestIndices(keys, 2 * M + 8)) {
-      const t = this.finish(drafts[i]);
+      const t = this.finish(i < inRuns ? this.runDraft(runs, i) : drafts[i - inRuns]);
       if (!t || t.surface === key) continue;
       const prev = out.get(t.surface);
       if (!prev || prev.score < t.score) out.set(t.surface, t);
@@ -468,31 +484,67 @@ export class CandidateSource {
     return sorted.length > M ? sorted.slice(0, M) : sorted;
   }
 
+  /** The originals of an observed lemma (or phrase) in a form, as a run to rank (none when unknown). */
   private addThesaurus(
     observedLemma: string,
     form: string,
     pos: number,
     spanWords: number,
-    out: Draft[],
+    out: ThesaurusRun[],
   ): void {
     const id = this.lexicon.lookup(observedLemma);
     if (id < 0) return;
-    for (const o of this.lexicon.origins(id)) {
-      const d = this.draft(
-        undefined,
-        o.id,
-        KIND.thesaurus,
-        spanWords,
-        o.sources,
-        o.pos,
-        o.fanout,
-        o.rank,
-        Math.LN10 * this.logChoice(id, o.id),
-      );
-      d.form = form;
-      d.formPos = pos || o.pos || undefined;
-      out.push(d);
+    const keys = this.originKeys(id, spanWords);
+    if (keys.length > 0) out.push({ id, form, pos, spanWords, keys });
+  }
+
+  /**
+   * The ranking key (draft score plus weighted prior) of each original of observed entry `id`, in the
+   * lexicon's order. Keys depend on the entry and span length only, not on the form, so the several
+   * analyses of a word and the other forms of its lemma share them; only the best are made drafts.
+   */
+  private originKeys(id: number, spanWords: number): Float64Array {
+    const cacheable = spanWords <= MAX_SPAN_WORDS;
+    const cacheKey = id * MAX_SPAN_WORDS + spanWords - 1;
+    let keys = cacheable ? this.originKeyCache.get(cacheKey) : undefined;
+    if (keys) return keys;
+    const origins = this.lexicon.origins(id);
+    const wLm = this.weights[F.lm];
+    keys = new Float64Array(origins.length);
+    const mark = this.draftsUsed;
+    for (let j = 0; j < origins.length; j++) {
+      const d = this.thesaurusDraft(id, origins[j], spanWords);
+      keys[j] = d.score + wLm * d.prior;
+      this.draftsUsed = mark;
     }
+    if (cacheable) this.originKeyCache.set(cacheKey, keys);
+    return keys;
+  }
+
+  private thesaurusDraft(id: number, o: Origin, spanWords: number): Draft {
+    return this.draft(
+      undefined,
+      o.id,
+      KIND.thesaurus,
+      spanWords,
+      o.sources,
+      o.pos,
+      o.fanout,
+      o.rank,
+      Math.LN10 * this.logChoice(id, o.id),
+    );
+  }
+
+  /** The draft of the i-th original over the runs, in the form of its run. */
+  private runDraft(runs: readonly ThesaurusRun[], i: number): Draft {
+    let r = 0;
+    while (i >= runs[r].keys.length) i -= runs[r++].keys.length;
+    const run = runs[r];
+    const o = this.lexicon.origins(run.id)[i];
+    const d = this.thesaurusDraft(run.id, o, run.spanWords);
+    d.form = run.form;
+    d.formPos = run.pos || o.pos || undefined;
+    return d;
   }
 
   private addFillers(norms: readonly string[], out: Draft[]): void {
@@ -857,7 +909,9 @@ export class CandidateSource {
     const lemma = typeof d.lemma === 'number' ? this.lexicon.text(d.lemma) : d.lemma;
     const surface =
       d.surface ?? (d.form && d.form !== 'base' ? this.morph.inflectPhrase(lemma, d.form, d.formPos) : lemma);
-    const lmIds = this.lmIds(surface);
+    // An original left in its base form has its entry's ids (an array look-up, not a string hash).
+    const lmIds =
+      typeof d.lemma === 'number' && surface === lemma ? this.entryLmIds(d.lemma) : this.lmIds(surface);
     // An original the language model cannot score cannot be supported by context: skip it.
     if ((d.kind === KIND.thesaurus || d.kind === KIND.term) && lmIds.includes(-1)) return undefined;
     const { uni, prior } = this.unigrams(lmIds);
@@ -968,6 +1022,18 @@ const BLANK_DRAFT: Draft = {
 };
 
 /** A candidate before inflection: enough to rank it cheaply. */
+/** The thesaurus originals of one observed entry in one form, ranked by cached keys (see originKeys). */
+interface ThesaurusRun {
+  id: number;
+  form: string;
+  pos: number;
+  spanWords: number;
+  keys: Float64Array;
+}
+
+/** Longest observed span (words) the candidate builder reads. */
+const MAX_SPAN_WORDS = 4;
+
 interface Draft {
   surface: string | undefined;
   /** The original's text, or its lexicon entry id. */
