@@ -114,8 +114,8 @@ const EMPTY: readonly Template[] = [];
  * 100 MB however long the text or batch.
  */
 const SPAN_CACHE_COST = 200_000;
-/** Ranking keys of an observed entry's originals (8 bytes each): about 3 MB. */
-const ORIGIN_KEYS = 400_000;
+/** Ranking keys of observed entries' originals (8 bytes each): at most 1.6 MB per generation. */
+const ORIGIN_KEYS = 200_000;
 const TERM_OPTION_WORDS = 8_000;
 const LM_ID_SURFACES = 60_000;
 const KEEP_WORDS = 30_000;
