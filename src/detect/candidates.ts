@@ -8,6 +8,7 @@
  */
 
 import { GenerationalCache } from '../cache.js';
+import { FORMS, type Form } from '../lexicon/morph.js';
 import type { TermIndex, WordSlots } from '../lexicon/terms.js';
 import type { Lexicon, Origin } from '../lexicon/types.js';
 import { SOURCE } from '../lexicon/types.js';
@@ -84,19 +85,6 @@ export interface Morphology {
    */
   inflectionsOf?(word: string, form: string): string[];
 }
-
-/** Forms by slot, for per-form memos (`termFormReach`). */
-const FORM_SLOTS = [
-  'base',
-  'plural',
-  'possessive',
-  '3sg',
-  'past',
-  'pastpart',
-  'gerund',
-  'comparative',
-  'superlative',
-];
 
 export interface CandidateConfig {
   /** Most candidates kept per observed span before context is looked at. */
@@ -634,20 +622,20 @@ export class CandidateSource {
   }
 
   /**
-   * Whether some inflection of lexicon entry `id` in the form FORM_SLOTS[slot] (for any part of speech) is a
+   * Whether some inflection of lexicon entry `id` in the form FORMS[slot] (for any part of speech) is a
    * word of some term: most originals of a word are not, and this rules them out with one look-up once it
    * has been asked for that entry and form. True when the morphology cannot list the inflections.
    */
   private termFormReach(id: number, slot: number): boolean {
     const inflections = this.morph.inflectionsOf;
     if (slot < 0 || !inflections) return true;
-    this.termReach ??= new Uint8Array(this.lexicon.size * FORM_SLOTS.length);
-    const at = id * FORM_SLOTS.length + slot;
+    this.termReach ??= new Uint8Array(this.lexicon.size * FORMS.length);
+    const at = id * FORMS.length + slot;
     let v = this.termReach[at];
     if (v === 0) {
       const text = this.lexicon.text(id);
       const terms = this.terms!;
-      v = !text.includes(' ') && inflections(text, FORM_SLOTS[slot]).some((w) => terms.hasWord(w)) ? 2 : 1;
+      v = !text.includes(' ') && inflections(text, FORMS[slot]).some((w) => terms.hasWord(w)) ? 2 : 1;
       this.termReach[at] = v;
     }
     return v === 2;
@@ -682,7 +670,7 @@ export class CandidateSource {
    * (the first analysis that reaches it): `fn` gets those that `want` accepts, with the channel evidence of
    * the swap; the filter comes first so that only the options a channel uses are made. None for stopwords.
    * `mayWant(id, slot)`, when given, is false only for originals whose every inflection in the form of
-   * FORM_SLOTS[slot] (-1: a form not listed there) `want` rejects.
+   * FORMS[slot] (-1: a form not listed there) `want` rejects.
    */
   private forEachWordOrigin(
     norm: string,
@@ -695,7 +683,7 @@ export class CandidateSource {
     for (const a of this.analyses(norm)) {
       const id = this.lexicon.lookup(a.lemma);
       if (id < 0) continue;
-      const slot = FORM_SLOTS.indexOf(a.form);
+      const slot = FORMS.indexOf(a.form as Form);
       for (const o of this.lexicon.origins(id)) {
         if (mayWant && !mayWant(o.id, slot)) continue;
         const text = this.lexicon.text(o.id);
