@@ -329,7 +329,7 @@ export function sections(r: BenchReport): Record<string, string> {
       '',
       `Most frequent flagged words: ${cleanEngine.topFlagged.map((t) => `${t.text} (${t.count})`).join(', ') || 'none'}.`,
       '',
-      base.length ? `Baselines on the same texts: ${base.join('; ')}.` : '',
+      base.length ? `Other systems on the same texts: ${base.join('; ')}.` : '',
     ].join('\n');
   }
 
