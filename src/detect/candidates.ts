@@ -1009,7 +1009,6 @@ const BLANK_DRAFT: Draft = {
   score: 0,
 };
 
-/** A candidate before inflection: enough to rank it cheaply. */
 /** The thesaurus originals of one observed entry in one form, ranked by cached keys (see originKeys). */
 interface ThesaurusRun {
   id: number;
@@ -1022,6 +1021,7 @@ interface ThesaurusRun {
 /** Longest observed span (words) the candidate builder reads. */
 const MAX_SPAN_WORDS = 4;
 
+/** A candidate before inflection: enough to rank it cheaply. */
 interface Draft {
   surface: string | undefined;
   /** The original's text, or its lexicon entry id. */
