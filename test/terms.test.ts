@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mineTerms, segments } from '../scripts/lib/term-mining.js';
-import { CandidateSource, KIND } from '../src/detect/candidates.js';
+import { CandidateSource, KIND, type Morphology } from '../src/detect/candidates.js';
 import { Detector } from '../src/detect/detector.js';
 import { defaultWeights, F } from '../src/detect/features.js';
 import { UnspinError } from '../src/errors.js';
@@ -100,8 +100,8 @@ describe('term candidates', () => {
   };
   const lexicon = toyLexicon(FORWARD);
   const index = new TermIndex(termList('neural network', 'neural networks', 'random forest', 'deep web'));
-  const source = () => {
-    const s = new CandidateSource(lm, lexicon, toyMorph, defaultWeights().w, { maxPerSpan: 40 });
+  const source = (lex = lexicon, morph: Morphology = toyMorph) => {
+    const s = new CandidateSource(lm, lex, morph, defaultWeights().w, { maxPerSpan: 40 });
     s.useTerms(index);
     return s;
   };
@@ -198,11 +198,6 @@ describe('term candidates', () => {
         return toyMorph.inflectPhrase(phrase, form);
       },
     };
-    const make = (morph: typeof counting) => {
-      const s = new CandidateSource(lm, lex, morph, defaultWeights().w, { maxPerSpan: 40 });
-      s.useTerms(index);
-      return s;
-    };
     const phrases = [
       'neural kitties',
       'neural moggies',
@@ -210,14 +205,14 @@ describe('term candidates', () => {
       'neural organizations',
       'arbitrary woods',
     ];
-    const plain = make(counting);
+    const plain = source(lex, counting);
     const expected = phrases.map((p) => plain.forSpan(p.split(' ')));
     const plainCount = inflected;
     inflected = 0;
-    const listed = make({
+    const listed = source(lex, {
       ...counting,
       inflectionsOf: (word: string, form: string) => [toyMorph.inflectPhrase(word, form)],
-    } as typeof counting);
+    });
     expect(phrases.map((p) => listed.forSpan(p.split(' ')))).toEqual(expected);
     expect(expected.some((c) => c.some((t) => t.kind === KIND.term))).toBe(true);
     expect(inflected).toBeLessThan(plainCount);

@@ -94,6 +94,8 @@ export interface CandidateConfig {
 }
 
 const EMPTY: readonly Template[] = [];
+/** Longest observed span (words) a reading covers: the lattice reads spans of 1 to this many words. */
+export const MAX_SPAN_WORDS = 4;
 /**
  * Budgets of the candidate caches, per generation (src/cache.ts keeps two). A template with its
  * strings costs about a hundred bytes, an observed word's term options about 2 kB (27 options on average
@@ -1017,9 +1019,6 @@ interface ThesaurusRun {
   spanWords: number;
   keys: Float64Array;
 }
-
-/** Longest observed span (words) the candidate builder reads. */
-const MAX_SPAN_WORDS = 4;
 
 /** A candidate before inflection: enough to rank it cheaply. */
 interface Draft {

@@ -7,7 +7,7 @@
 
 import type { LanguageModel } from '../lm/types.js';
 import type { Token } from '../types.js';
-import { type CandidateSource, KIND, type LmIds, type Template } from './candidates.js';
+import { type CandidateSource, KIND, type LmIds, MAX_SPAN_WORDS, type Template } from './candidates.js';
 import { numberWord } from './channels.js';
 import { F } from './features.js';
 
@@ -71,7 +71,6 @@ export interface BuildContext {
   options: LatticeOptions;
 }
 
-const MAX_SPAN = 4;
 /** The reading of a number the model has no word for. */
 const UNKNOWN_WORD: LmIds = [-1];
 
@@ -204,7 +203,7 @@ export function buildLattice(ctx: BuildContext, allTokens: readonly Token[], pos
     // Abbreviations ("Mr.", "U.S.") are not spinner material.
     if (!ctx.protect.has(tok.norm) && !tok.norm.includes('.')) {
       const norms: string[] = [];
-      for (let L = 1; L <= MAX_SPAN && p + L <= n; L++) {
+      for (let L = 1; L <= MAX_SPAN_WORDS && p + L <= n; L++) {
         const t = allTokens[positions[p + L - 1]];
         if (L > 1 && !contiguous(p + L - 2)) break;
         if (L > 1 && (ctx.protect.has(t.norm) || t.norm.includes('.'))) break;

@@ -299,8 +299,8 @@ function normWord(word: string): string {
 export function inflect(lemma: string, form: Form, pos?: number): string {
   const w = normWord(lemma.trim());
   if (w.includes(' ')) return inflectPhrase(w, form, pos);
-  if (form === 'base' || w === '') return w;
-  if (form === 'possessive') return w.endsWith("'") ? w : w + "'s";
+  const invariant = invariantInflection(w, form);
+  if (invariant !== undefined) return invariant;
   const irregular = irregularInflection(w, form, pos);
   if (irregular !== undefined) return irregular;
   return regularInflection(w, form);
@@ -313,10 +313,17 @@ export function inflect(lemma: string, form: Form, pos?: number): string {
  */
 export function inflectionsOf(lemma: string, form: Form): string[] {
   const w = normWord(lemma.trim());
-  if (form === 'base' || w === '') return [w];
-  if (form === 'possessive') return [w.endsWith("'") ? w : `${w}'s`];
+  const invariant = invariantInflection(w, form);
+  if (invariant !== undefined) return [invariant];
   const outs = irregulars().byLemma.get(form)?.get(w) ?? [];
   return [...outs.map((o) => o.text), regularInflection(w, form)];
+}
+
+/** The base form and the possessive, which no irregular table or part of speech changes; else undefined. */
+function invariantInflection(w: string, form: Form): string | undefined {
+  if (form === 'base' || w === '') return w;
+  if (form === 'possessive') return w.endsWith("'") ? w : `${w}'s`;
+  return undefined;
 }
 
 /** Words that, inside a noun phrase, end the head: "point of view" → "points of view". */
